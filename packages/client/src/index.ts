@@ -1,0 +1,2 @@
+// Public face of @chat6/client: identity, friends, sessions and messages.
+export {}

@@ -1,0 +1,2 @@
+// Public face of @chat6/crypto: key pairs, signatures, session keys and encryption.
+export {}

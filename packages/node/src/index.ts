@@ -1,0 +1,2 @@
+// Public face of @chat6/node: the relay node that carries frames for clients.
+export {}

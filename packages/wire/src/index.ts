@@ -1,0 +1,2 @@
+// Public face of @chat6/wire: frame types, schemas and their encoding.
+export {}
