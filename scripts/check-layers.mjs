@@ -6,7 +6,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cruise } from 'dependency-cruiser'
 
-/** What each package may import, bottom layer first; testkit sits beside the layers. */
+/**
+ * What each package may import, bottom layer first; testkit sits beside the layers.
+ * @type {Record<string, string[]>}
+ */
 const LAYERS = {
   wire: [],
   crypto: ['wire'],
@@ -19,7 +22,8 @@ const LAYERS = {
  * since a devDependency back on one's own dependant is a package cycle (so: testkit's own tests
  * and cli's; integration scenarios across layers belong in testkit's tests). */
 const TEST_ONLY = ['testkit']
-const testOnlyFor = (name) => TEST_ONLY.filter((t) => !LAYERS[t].includes(name))
+/** @param {string} name */
+const testOnlyFor = (name) => TEST_ONLY.filter((t) => !(LAYERS[t] ?? []).includes(name))
 
 const root = join(import.meta.dirname, '..')
 process.chdir(root)
@@ -34,8 +38,10 @@ for (const dir of present) {
 }
 
 // A module outside the package: its folder once resolved, or its name when unresolved.
+/** @param {string[]} others */
 const target = (others) => `^(packages/(${others.join('|')})/|@chat6/(${others.join('|')})($|/))`
 
+/** @type {import('dependency-cruiser').IForbiddenRuleType[]} */
 const forbidden = [
   {
     name: 'no-cycle',
@@ -46,12 +52,13 @@ const forbidden = [
   },
 ]
 for (const name of names) {
-  const notForSrc = names.filter((n) => n !== name && !LAYERS[name].includes(n))
+  const allowed = LAYERS[name] ?? []
+  const notForSrc = names.filter((n) => n !== name && !allowed.includes(n))
   const notForTests = notForSrc.filter((n) => !testOnlyFor(name).includes(n))
   if (notForSrc.length > 0) {
     forbidden.push({
       name: `layer-${name}`,
-      comment: `@chat6/${name} may import only ${LAYERS[name].join(', ') || 'no chat6 package'}`,
+      comment: `@chat6/${name} may import only ${allowed.join(', ') || 'no chat6 package'}`,
       severity: 'error',
       from: { path: `^packages/${name}/src/` },
       to: { path: target(notForSrc) },
@@ -60,7 +67,7 @@ for (const name of names) {
   if (notForTests.length > 0) {
     forbidden.push({
       name: `layer-${name}-tests`,
-      comment: `tests of @chat6/${name} may import only ${[...LAYERS[name], ...testOnlyFor(name)].join(', ')}`,
+      comment: `tests of @chat6/${name} may import only ${[...allowed, ...testOnlyFor(name)].join(', ')}`,
       severity: 'error',
       from: { path: `^packages/${name}/test/` },
       to: { path: target(notForTests) },
@@ -101,7 +108,7 @@ for (const dir of present.filter((d) => names.includes(d))) {
       const other = dep.startsWith('@chat6/') ? dep.slice('@chat6/'.length) : undefined
       if (other === undefined) continue
       const allowed =
-        LAYERS[dir].includes(other) ||
+        (LAYERS[dir] ?? []).includes(other) ||
         (field === 'devDependencies' && testOnlyFor(dir).includes(other))
       if (!allowed) problems.push(`packages/${dir}/package.json: ${field} may not name ${dep}`)
     }

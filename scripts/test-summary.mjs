@@ -5,6 +5,13 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
+/**
+ * The fields of Vitest's JSON reporter output that are counted here.
+ * @typedef {{ numPassedTests: number, numFailedTests: number, numPendingTests: number,
+ *   numTodoTests: number, success: boolean,
+ *   testResults: { status: string, assertionResults: { status: string }[] }[] }} VitestJsonReport
+ */
+
 const root = join(import.meta.dirname, '..')
 const REPORT = '.vitest-report.json'
 const packagesDir = join(root, 'packages')
@@ -13,7 +20,11 @@ const packages = readdirSync(packagesDir, { withFileTypes: true })
   .map((d) => d.name)
   .sort()
 
-/** Runs a command from the workspace root with inherited output; returns true on exit 0. */
+/**
+ * Runs a command from the workspace root with inherited output; returns true on exit 0.
+ * @param {string} command
+ * @param {string[]} args
+ */
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' })
   if (result.error) console.error(`${command}: ${result.error.message}`)
@@ -45,6 +56,7 @@ for (const name of packages) {
     failed += 1
     continue
   }
+  /** @type {VitestJsonReport} */
   const report = JSON.parse(readFileSync(file, 'utf8'))
   passed += report.numPassedTests
   skipped += report.numPendingTests + report.numTodoTests
