@@ -1,0 +1,145 @@
+// The Store contract: everything a client keeps across restarts. Implementations are
+// synchronous so that "stored, then acknowledged" is a plain sequence with no interleaving;
+// every method is atomic, and transaction() groups several into one.
+
+/** Outgoing: queued → sent → delivered → read. Incoming: received → read. */
+export type MessageState = 'queued' | 'sent' | 'delivered' | 'received' | 'read'
+
+/** Rank of a state: a stored state only ever moves to a higher rank. */
+export const STATE_RANK: Record<MessageState, number> = {
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  received: 2,
+  read: 3,
+}
+
+/** The client's own identity. `secret` is sealed under the passphrase when `sealed`. */
+export interface IdentityRecord {
+  key: Uint8Array
+  secret: Uint8Array
+  sealed: boolean
+  nickname: string
+  icon: Uint8Array | undefined
+  createdAt: number
+}
+
+/** A friend: someone we added or whose request we accepted. Keyed by client hash. */
+export interface FriendRecord {
+  hash: Uint8Array
+  key: Uint8Array
+  /** Last nickname seen in the friend's presence (or given when adding). */
+  nickname: string | undefined
+  icon: Uint8Array | undefined
+  /** `requested`: we asked and no session completed yet; `friend`: a session completed once. */
+  status: 'requested' | 'friend'
+  /** The user compared safety numbers and marked this key verified. */
+  verified: boolean
+  /** This key claimed the name of an existing friend with another key (see §10.5). */
+  keyChanged: boolean
+  /** The friend key this one claimed to replace, when keyChanged. */
+  previousKey: Uint8Array | undefined
+  /** Highest FRIEND_REQUEST nonce accepted from this key (§10.1 replay check). */
+  lastRequestNonce: number
+  addedAt: number
+}
+
+/** An incoming friend request from a stranger, waiting for accept/reject. */
+export interface RequestRecord {
+  hash: Uint8Array
+  key: Uint8Array
+  nickname: string | undefined
+  nonce: number
+  receivedAt: number
+  /** Key of an existing friend whose nickname this stranger uses. */
+  conflictsWith: Uint8Array | undefined
+}
+
+export interface BlockedRecord {
+  hash: Uint8Array
+  key: Uint8Array
+  reason: 'rejected' | 'blocked'
+  at: number
+}
+
+/** A message in history; outgoing ones not yet delivered also form the outbox. */
+export interface MessageRecord {
+  /** Local insertion order: the outbox order and the history cursor. */
+  seq: number
+  /** Client key of the other side. */
+  peer: Uint8Array
+  chatid: Uint8Array
+  msgid: Uint8Array
+  outgoing: boolean
+  mtype: number
+  body: Uint8Array
+  state: MessageState
+  /** Wall-clock ms when written. */
+  time: number
+}
+
+export type NewMessage = Omit<MessageRecord, 'seq'>
+
+export interface HistoryQuery {
+  /** Only messages with seq below this. */
+  before?: number
+  limit: number
+}
+
+/**
+ * Persistent state of one client. Methods throw `StoreError` (by name) with code `full`,
+ * `corrupt`, `io`, `busy`, `readonly` or `closed`; a failed call changes nothing.
+ */
+export interface Store {
+  getMeta(key: string): string | undefined
+  setMeta(key: string, value: string): void
+
+  getIdentity(): IdentityRecord | undefined
+  putIdentity(identity: IdentityRecord): void
+
+  friends(): FriendRecord[]
+  getFriend(hash: Uint8Array): FriendRecord | undefined
+  putFriend(friend: FriendRecord): void
+  deleteFriend(hash: Uint8Array): void
+
+  /** Pending requests, oldest first. */
+  requests(): RequestRecord[]
+  getRequest(hash: Uint8Array): RequestRecord | undefined
+  putRequest(request: RequestRecord): void
+  deleteRequest(hash: Uint8Array): void
+
+  blocked(): BlockedRecord[]
+  getBlocked(hash: Uint8Array): BlockedRecord | undefined
+  putBlocked(record: BlockedRecord): void
+  deleteBlocked(hash: Uint8Array): void
+
+  /** Appends an outgoing message; returns it with its seq. */
+  addOutgoing(message: NewMessage): MessageRecord
+  /**
+   * Stores an incoming message unless (peer, chatid, msgid) is already there. Returns the
+   * stored record and whether it was new.
+   */
+  addIncoming(message: NewMessage): { message: MessageRecord; inserted: boolean }
+  getMessage(
+    peer: Uint8Array,
+    chatid: Uint8Array,
+    msgid: Uint8Array,
+    outgoing: boolean,
+  ): MessageRecord | undefined
+  /** Moves a message to a higher-ranked state; returns the record if it changed. */
+  advance(
+    peer: Uint8Array,
+    chatid: Uint8Array,
+    msgid: Uint8Array,
+    outgoing: boolean,
+    state: MessageState,
+  ): MessageRecord | undefined
+  /** Outgoing messages in state queued or sent, in seq order; to one peer if given. */
+  outbox(peer?: Uint8Array): MessageRecord[]
+  /** Up to `limit` messages of a chat with seq < before, returned oldest first. */
+  history(chatid: Uint8Array, query: HistoryQuery): MessageRecord[]
+
+  /** Runs fn atomically: all its writes happen, or none. */
+  transaction<T>(fn: () => T): T
+  close(): void
+}

@@ -1,0 +1,205 @@
+// One contract for every Store implementation (memory and SQLite run the same suite).
+import { describe, expect, it } from 'vitest'
+import type { MessageRecord, NewMessage, Store } from '../src/store/types.ts'
+
+const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill)
+
+export function message(over: Partial<NewMessage> = {}): NewMessage {
+  return {
+    peer: bytes(32, 1),
+    chatid: bytes(16, 2),
+    msgid: bytes(16, 3),
+    outgoing: true,
+    mtype: 1,
+    body: new TextEncoder().encode('hello'),
+    state: 'queued',
+    time: 1000,
+    ...over,
+  }
+}
+
+export interface ContractSetup {
+  open(): Store
+  /** Closes and opens the same store again, if the implementation persists. */
+  reopen?(store: Store): Store
+}
+
+export function storeContract(name: string, setup: ContractSetup): void {
+  describe(`store contract: ${name}`, () => {
+    it('behavior: meta round-trips and overwrites', () => {
+      const s = setup.open()
+      expect(s.getMeta('x')).toBeUndefined()
+      s.setMeta('x', '1')
+      s.setMeta('x', '2')
+      expect(s.getMeta('x')).toBe('2')
+    })
+
+    it('behavior: identity round-trips with and without icon', () => {
+      const s = setup.open()
+      expect(s.getIdentity()).toBeUndefined()
+      const id = {
+        key: bytes(32, 7),
+        secret: bytes(48, 8),
+        sealed: true,
+        nickname: 'alice',
+        icon: undefined,
+        createdAt: 5,
+      }
+      s.putIdentity(id)
+      expect(s.getIdentity()).toEqual(id)
+      s.putIdentity({ ...id, icon: bytes(3, 9), nickname: 'al' })
+      expect(s.getIdentity()).toEqual({ ...id, icon: bytes(3, 9), nickname: 'al' })
+    })
+
+    it('behavior: friends, requests and blocked keys are kept by hash', () => {
+      const s = setup.open()
+      const friend = {
+        hash: bytes(32, 1),
+        key: bytes(32, 2),
+        nickname: 'bob',
+        icon: undefined,
+        status: 'requested' as const,
+        verified: false,
+        keyChanged: true,
+        previousKey: bytes(32, 3),
+        lastRequestNonce: 42,
+        addedAt: 10,
+      }
+      s.putFriend(friend)
+      s.putFriend({ ...friend, hash: bytes(32, 4), key: bytes(32, 5), addedAt: 11 })
+      expect(s.getFriend(bytes(32, 1))).toEqual(friend)
+      expect(s.friends().map((f) => f.addedAt)).toEqual([10, 11])
+      s.putFriend({ ...friend, status: 'friend' })
+      expect(s.getFriend(bytes(32, 1))?.status).toBe('friend')
+      s.deleteFriend(bytes(32, 1))
+      expect(s.getFriend(bytes(32, 1))).toBeUndefined()
+
+      const request = {
+        hash: bytes(32, 6),
+        key: bytes(32, 7),
+        nickname: undefined,
+        nonce: 9,
+        receivedAt: 3,
+        conflictsWith: undefined,
+      }
+      s.putRequest({ ...request, hash: bytes(32, 8), receivedAt: 4 })
+      s.putRequest(request)
+      expect(s.requests().map((r) => r.receivedAt)).toEqual([3, 4])
+      expect(s.getRequest(bytes(32, 6))).toEqual(request)
+      s.deleteRequest(bytes(32, 6))
+      expect(s.requests()).toHaveLength(1)
+
+      const blocked = { hash: bytes(32, 9), key: bytes(32, 10), reason: 'rejected' as const, at: 1 }
+      s.putBlocked(blocked)
+      expect(s.getBlocked(bytes(32, 9))).toEqual(blocked)
+      expect(s.blocked()).toEqual([blocked])
+      s.deleteBlocked(bytes(32, 9))
+      expect(s.blocked()).toEqual([])
+    })
+
+    it('behavior: outgoing messages keep order and leave the outbox when delivered', () => {
+      const s = setup.open()
+      const a = s.addOutgoing(message({ msgid: bytes(16, 1) }))
+      const b = s.addOutgoing(message({ msgid: bytes(16, 2), peer: bytes(32, 9) }))
+      const c = s.addOutgoing(message({ msgid: bytes(16, 3) }))
+      expect(a.seq).toBeLessThan(b.seq)
+      expect(b.seq).toBeLessThan(c.seq)
+      expect(s.outbox().map((m) => m.msgid[0])).toEqual([1, 2, 3])
+      expect(s.outbox(bytes(32, 1)).map((m) => m.msgid[0])).toEqual([1, 3])
+      expect(s.advance(a.peer, a.chatid, a.msgid, true, 'sent')?.state).toBe('sent')
+      expect(s.outbox(bytes(32, 1)).map((m) => m.msgid[0])).toEqual([1, 3])
+      expect(s.advance(a.peer, a.chatid, a.msgid, true, 'delivered')?.state).toBe('delivered')
+      expect(s.outbox(bytes(32, 1)).map((m) => m.msgid[0])).toEqual([3])
+    })
+
+    it('behavior: states only move forward', () => {
+      const s = setup.open()
+      const a = s.addOutgoing(message())
+      expect(s.advance(a.peer, a.chatid, a.msgid, true, 'read')?.state).toBe('read')
+      expect(s.advance(a.peer, a.chatid, a.msgid, true, 'delivered')).toBeUndefined()
+      expect(s.advance(a.peer, a.chatid, a.msgid, true, 'read')).toBeUndefined()
+      expect(s.getMessage(a.peer, a.chatid, a.msgid, true)?.state).toBe('read')
+      expect(s.advance(a.peer, a.chatid, bytes(16, 99), true, 'read')).toBeUndefined()
+    })
+
+    it('error: an outgoing msgid is never stored twice', () => {
+      const s = setup.open()
+      s.addOutgoing(message())
+      expect(() => s.addOutgoing(message())).toThrow()
+      expect(s.outbox()).toHaveLength(1)
+    })
+
+    it('behavior: incoming messages are deduplicated by (peer, chatid, msgid)', () => {
+      const s = setup.open()
+      const first = s.addIncoming(message({ outgoing: false, state: 'received' }))
+      expect(first.inserted).toBe(true)
+      expect(first.message.outgoing).toBe(false)
+      const again = s.addIncoming(message({ outgoing: false, state: 'received', body: bytes(1, 0) }))
+      expect(again.inserted).toBe(false)
+      expect(again.message).toEqual(first.message)
+      // the same ids from another peer or as our own outgoing are different messages
+      expect(s.addIncoming(message({ outgoing: false, state: 'received', peer: bytes(32, 5) })).inserted).toBe(true)
+      expect(s.addOutgoing(message()).outgoing).toBe(true)
+      const m = first.message
+      expect(s.advance(m.peer, m.chatid, m.msgid, false, 'read')?.state).toBe('read')
+      expect(s.getMessage(m.peer, m.chatid, m.msgid, false)?.state).toBe('read')
+    })
+
+    it('behavior: history pages backwards through one chat, oldest first in a page', () => {
+      const s = setup.open()
+      const seqs: number[] = []
+      for (let i = 0; i < 7; i++) {
+        const chatid = i === 3 ? bytes(16, 9) : bytes(16, 2)
+        seqs.push(s.addOutgoing(message({ msgid: bytes(16, i), chatid })).seq)
+      }
+      const page1 = s.history(bytes(16, 2), { limit: 4 })
+      expect(page1.map((m) => m.msgid[0])).toEqual([2, 4, 5, 6])
+      const page2 = s.history(bytes(16, 2), { limit: 4, before: (page1[0] as MessageRecord).seq })
+      expect(page2.map((m) => m.msgid[0])).toEqual([0, 1])
+      expect(s.history(bytes(16, 9), { limit: 10 })).toHaveLength(1)
+    })
+
+    it('behavior: a failed transaction changes nothing', () => {
+      const s = setup.open()
+      s.setMeta('k', 'before')
+      expect(() =>
+        s.transaction(() => {
+          s.setMeta('k', 'after')
+          s.addOutgoing(message())
+          throw new Error('boom')
+        }),
+      ).toThrow('boom')
+      expect(s.getMeta('k')).toBe('before')
+      expect(s.outbox()).toEqual([])
+      expect(s.transaction(() => s.addOutgoing(message()).seq)).toBeGreaterThan(0)
+    })
+
+    it('error: a closed store throws StoreError closed', () => {
+      const s = setup.open()
+      s.close()
+      let error: unknown
+      try {
+        s.getMeta('x')
+      } catch (e) {
+        error = e
+      }
+      expect((error as Error).name).toBe('StoreError')
+      expect((error as { code: string }).code).toBe('closed')
+    })
+
+    if (setup.reopen) {
+      const reopen = setup.reopen
+      it('behavior: everything survives a reopen', () => {
+        const s = setup.open()
+        s.setMeta('n', '7')
+        const m = s.addOutgoing(message())
+        s.addIncoming(message({ outgoing: false, state: 'received', msgid: bytes(16, 5) }))
+        const t = reopen(s)
+        expect(t.getMeta('n')).toBe('7')
+        expect(t.outbox()).toEqual([m])
+        expect(t.history(m.chatid, { limit: 10 })).toHaveLength(2)
+        t.close()
+      })
+    }
+  })
+}
