@@ -1,0 +1,71 @@
+// Protocol constants of the relay, each beside the section of docs/protocol.md that defines it.
+// Every one can be overridden through NodeInit (`init.x ?? X`).
+
+/** Default TCP port a node listens on (§6.1). */
+export const DEFAULT_PORT = 7600
+/** Time from connect for the handshake to finish, ms (§6.2). */
+export const HELLO_TIMEOUT = 10_000
+/** Connections held that have not finished the handshake (§6.2). */
+export const MAX_PENDING_HANDSHAKES = 64
+/** Largest accepted difference between a frame's timestamp and our wall clock, ms (§6.6). */
+export const MAX_CLOCK_SKEW = 300_000
+/** Interval between keepalive requests on a link, ms (§7). */
+export const KEEPALIVE_INTERVAL = 15_000
+/** Silence after which a link is closed with `BYE timeout`, ms (§7). */
+export const KEEPALIVE_TIMEOUT = 30_000
+/** RTT samples averaged into the link metric (§7). */
+export const RTT_WINDOW = 10
+/** Link metric before the first RTT sample, µs (§7). */
+export const DEFAULT_LINK_METRIC = 100_000
+/** Retraction / unreachable metric, µs (§8.2). */
+export const METRIC_INFINITY = 4_294_967_295
+/** Hop limit set by the home node or the originating node (§8.2, §9). */
+export const DEFAULT_TTL = 64
+/** How long an OFFLINE tombstone (and an unreachable remote entry) is kept, ms (§8.1). */
+export const TOMBSTONE_TTL = 3_600_000
+/** Client entries a node keeps (§8.4). */
+export const MAX_CLIENTS = 100_000
+/** New client keys a neighbour may introduce per second (§8.4). */
+export const MAX_NEW_PRESENCE_PER_SECOND = 50
+/** Burst of new client keys per neighbour (§8.4). */
+export const MAX_NEW_PRESENCE_BURST = 500
+/** Minimum interval between presence refreshes asked of one local client, ms (§8.3). */
+export const ROUTE_REQUEST_MIN_INTERVAL = 1_000
+/** How long a routed frame's MSGHASH is remembered, ms (§9). */
+export const DEDUPE_TTL = 600_000
+/** MSGHASHes remembered at most (§9). */
+export const DEDUPE_MAX = 65_536
+/** Frames per second accepted from one peer (§6.5). */
+export const MAX_FRAMES_PER_SECOND = 2_000
+/** Burst of frames accepted from one peer (§6.5). */
+export const MAX_FRAMES_BURST = 4_000
+/** Counted drops per minute after which a peer earns `BYE abuse` (§6.5). */
+export const MAX_DROPS_PER_MINUTE = 100
+/** Minimum interval between NEIGHBORS_REQUEST on one link, ms (§12.2). */
+export const NEIGHBORS_MIN_INTERVAL = 10_000
+/** Neighbours listed in one NEIGHBORS_RESPONSE (§12.2). */
+export const MAX_NEIGHBORS_PER_RESPONSE = 32
+/** Links a node dials until it has them (§12.3). */
+export const TARGET_PEERS = 8
+/** Links a node holds at most, inbound included (§12.3). */
+export const MAX_PEERS = 32
+/** Peers accepted from one /64 (§12.1). */
+export const MAX_PEERS_PER_64 = 4
+/** Peers accepted from one /48 (§12.1). */
+export const MAX_PEERS_PER_48 = 8
+/** First retry delay of a failed bootstrap address, ms (§12.3). */
+export const BACKOFF_MIN = 1_000
+/** Largest retry delay of a failed bootstrap address, ms (§12.3). */
+export const BACKOFF_MAX = 300_000
+/** Interval of the peer-count maintenance (dialling, NEIGHBORS_REQUEST), ms (§12.3). */
+export const MAINTAIN_INTERVAL = 30_000
+/** Rate-limited lines per second past which a peer earns `BYE rate_limit`, as a multiple of its rate (§6.5). */
+export const RATE_LIMIT_BYE_FACTOR = 10
+/** Bytes queued on one connection past which frames to it are dropped (`backpressure`), a local limit. */
+export const MAX_WRITE_BUFFER = 16 * 1024 * 1024
+/** Routed-frame retry counters kept for path diversity (§9). */
+export const PATH_DIVERSITY_MAX = 65_536
+/** Protocol version spoken (§4). */
+export const PROTOCOL_VERSION = 1
+/** Largest line including LF (§2). */
+export const MAX_LINE_BYTES = 65_536
