@@ -1,2 +1,58 @@
-// Public face of @chat6/wire: frame types, schemas and their encoding.
-export {}
+// Public face of @chat6/wire: the frames of docs/protocol.md §4 as zod schemas and types, the
+// canonical line codec of §2–§5.2, the stream splitter, and the wire-level constants of §13.
+export { base64Decode, base64Encode } from './base64.ts'
+export { checkFrame } from './check.ts'
+export {
+  type DecodeResult,
+  decode,
+  type Envelope,
+  encode,
+  encodeToString,
+  hashInput,
+  signingInput,
+  ZERO_SIGNATURE,
+} from './codec.ts'
+export {
+  DEFAULT_TTL,
+  HASH_BYTES,
+  MAX_FIELDS,
+  MAX_ICON_BYTES,
+  MAX_LINE_BYTES,
+  MAX_MESSAGE_BYTES,
+  MAX_NEIGHBORS_PER_RESPONSE,
+  MAX_NICKNAME_BYTES,
+  MAX_TTL,
+  MAX_UINT,
+  METRIC_INFINITY,
+  PROTOCOL_VERSION,
+  SIGNATURE_BYTES_HELLO,
+  SIGNATURE_BYTES_MAC,
+} from './constants.ts'
+export { DECODE_ERROR_CODES, type DecodeErrorCode, type WireError, WireEncodeError } from './errors.ts'
+export { formatIPv6, parseIPv6 } from './ipv6.ts'
+export {
+  byeSchema,
+  clientOfflineSchema,
+  clientOnlineSchema,
+  clientUpdateSchema,
+  FRAME_TYPES,
+  type Frame,
+  type FrameOf,
+  type FrameType,
+  frameSchema,
+  frameSchemas,
+  friendConfirmSchema,
+  friendRequestSchema,
+  helloSchema,
+  keepaliveRequestSchema,
+  keepaliveResponseSchema,
+  messageReadSchema,
+  messageRecvSchema,
+  messageSendSchema,
+  type Neighbor,
+  neighborsRequestSchema,
+  neighborsResponseSchema,
+  routeRequestSchema,
+} from './schema.ts'
+export { PER_HOP_FIELDS } from './spec.ts'
+export { createLineSplitter, type LineSplitter, type SplitItem } from './splitter.ts'

@@ -1,0 +1,539 @@
+// The line codec of §2: one hand-written scanner that validates field by field as it goes (a relay
+// decodes every frame it forwards), and one writer that sizes the line before filling it.
+import { _b64DecodeRange, _b64Length, _b64Write } from './base64.ts'
+import {
+  _MAX_NAME_CHARS,
+  _MAX_U16,
+  HASH_BYTES,
+  MAX_FIELDS,
+  MAX_LINE_BYTES,
+  MAX_UINT,
+  SIGNATURE_BYTES_HELLO,
+  SIGNATURE_BYTES_MAC,
+} from './constants.ts'
+import { _wireError, type DecodeErrorCode, type WireError, WireEncodeError } from './errors.ts'
+import { parseIPv6 } from './ipv6.ts'
+import type { Frame } from './schema.ts'
+import { type _FieldSpec, type _TypeSpec, _specs, _specsByTypeLength } from './spec.ts'
+import { _textFromBytes, _textToBytes } from './text.ts'
+
+const SP = 0x20
+const LF = 0x0a
+const EQ = 0x3d
+const COMMA = 0x2c
+
+const utf8Encoder = new TextEncoder()
+const asciiDecoder = new TextDecoder()
+
+/**
+ * A frame with its MSGSIGNATURE and MSGHASH: everything one line carries.
+ *
+ * @example
+ * ```ts
+ * const env: Envelope<FrameOf<'BYE'>> = {
+ *   signature: ZERO_SIGNATURE,
+ *   hash: sha256(hashInput(frame)),
+ *   frame: { type: 'BYE', timestamp: Date.now(), reason: 'shutdown' },
+ * }
+ * ```
+ */
+export interface Envelope<F extends Frame = Frame> {
+  /** 32 bytes (link MAC or the zero MAC) or 64 bytes (HELLO's Ed25519 signature), §5.2. */
+  signature: Uint8Array
+  /** SHA-256 of the hash input, §5.1. */
+  hash: Uint8Array
+  frame: F
+}
+
+/**
+ * What {@link decode} makes of a line. On success it also hands out the two byte strings the
+ * receiver must check (§5.1, §5.2), as views into the line: no copy, no re-encoding.
+ */
+export type DecodeResult =
+  | {
+      ok: true
+      envelope: Envelope
+      /** The §5.1 hash input: SHA-256 of it must equal `envelope.hash`. */
+      hashInput: Uint8Array
+      /** The §5.2 signing input: what `envelope.signature` authenticates. */
+      signingInput: Uint8Array
+    }
+  | { ok: false; error: WireError }
+
+/**
+ * MSGSIGNATURE of a BYE sent before the link is up: 32 zero bytes, authenticating nothing
+ * (§5.2, §6.4). Do not mutate it.
+ *
+ * @example
+ * ```ts
+ * encode({ signature: ZERO_SIGNATURE, hash, frame: { type: 'BYE', timestamp, reason: 'busy' } })
+ * ```
+ */
+export const ZERO_SIGNATURE: Uint8Array<ArrayBuffer> = new Uint8Array(SIGNATURE_BYTES_MAC)
+
+const fail = (code: DecodeErrorCode, message: string, field?: string): DecodeResult => ({
+  ok: false,
+  error: _wireError(code, message, field),
+})
+
+/**
+ * Decodes one line, checking everything §2–§4 ask of it: the header, the type, every field's
+ * name, order and value, and that the line is the one canonical encoding of its frame. It never
+ * throws, and its work is bounded by the line length.
+ *
+ * It does not check MSGHASH or MSGSIGNATURE: that takes keys and SHA-256, which belong to the
+ * crypto layer; the returned `hashInput` and `signingInput` are what it needs.
+ *
+ * @param line - one line, with or without its final LF; a string must be ASCII
+ * @returns the envelope and the §5 inputs, or a §14 error
+ * @example
+ * ```ts
+ * const r = decode(line)
+ * if (!r.ok) return drop(r.error.code)
+ * if (!equal(sha256(r.hashInput), r.envelope.hash)) return drop('bad_hash')
+ * ```
+ */
+export function decode(line: Uint8Array | string): DecodeResult {
+  let src: Uint8Array
+  if (typeof line === 'string') {
+    // before encoding, so that an oversized string costs nothing
+    if (line.length > MAX_LINE_BYTES) return fail('line_too_long', `longer than ${MAX_LINE_BYTES} bytes`)
+    src = utf8Encoder.encode(line)
+    if (src.length !== line.length) return fail('bad_byte', 'a character outside printable ASCII')
+  } else if (line instanceof Uint8Array) {
+    src = line
+  } else {
+    return fail('bad_structure', 'expected a string or a Uint8Array')
+  }
+  let end = src.length
+  if (end > 0 && src[end - 1] === LF) end--
+  if (end + 1 > MAX_LINE_BYTES) return fail('line_too_long', `longer than ${MAX_LINE_BYTES} bytes`)
+  const r = parse(src, end)
+  // The scanner only accepts printable bytes, so a valid line needs no byte pass. A refused one
+  // gets it, so that a bad byte wins over whatever the scanner tripped on first.
+  if (!r.ok && hasBadByte(src, end)) return fail('bad_byte', 'a byte outside 0x20-0x7E')
+  return r
+}
+
+function hasBadByte(src: Uint8Array, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const b = src[i] as number
+    if (b < 0x20 || b > 0x7e) return true
+  }
+  return false
+}
+
+function parse(src: Uint8Array, end: number): DecodeResult {
+  // Header: four tokens. indexOf never passes `end`, as at most an LF follows it.
+  const sigEnd = src.indexOf(SP)
+  if (sigEnd < 0) return fail('bad_structure', 'fewer than four header tokens')
+  if (sigEnd === 0) return fail('bad_structure', 'leading space')
+  const hashEnd = src.indexOf(SP, sigEnd + 1)
+  if (hashEnd < 0) return fail('bad_structure', 'fewer than four header tokens')
+  if (hashEnd === sigEnd + 1) return fail('bad_structure', 'two spaces in a row')
+  const tsEnd = src.indexOf(SP, hashEnd + 1)
+  if (tsEnd < 0) return fail('bad_structure', 'fewer than four header tokens')
+  if (tsEnd === hashEnd + 1) return fail('bad_structure', 'two spaces in a row')
+  let typeEnd = src.indexOf(SP, tsEnd + 1)
+  if (typeEnd < 0) typeEnd = end
+  if (typeEnd === tsEnd + 1) {
+    return fail('bad_structure', typeEnd === end ? 'fewer than four header tokens' : 'two spaces in a row')
+  }
+
+  const sigChars = sigEnd
+  const signature =
+    sigChars === _b64Length(SIGNATURE_BYTES_MAC) || sigChars === _b64Length(SIGNATURE_BYTES_HELLO)
+      ? _b64DecodeRange(src, 0, sigEnd, SIGNATURE_BYTES_MAC, SIGNATURE_BYTES_HELLO)
+      : undefined
+  if (
+    signature === undefined ||
+    (signature.length !== SIGNATURE_BYTES_MAC && signature.length !== SIGNATURE_BYTES_HELLO)
+  ) {
+    return fail('bad_signature', 'MSGSIGNATURE is not canonical base64 of 32 or 64 bytes')
+  }
+  const hash = _b64DecodeRange(src, sigEnd + 1, hashEnd, HASH_BYTES, HASH_BYTES)
+  if (hash === undefined) return fail('bad_hash', 'MSGHASH is not canonical base64 of 32 bytes')
+  const timestamp = parseUint(src, hashEnd + 1, tsEnd)
+  if (timestamp < 0) return fail('bad_timestamp', 'TIMESTAMP is not a uint')
+  const spec = findType(src, tsEnd + 1, typeEnd)
+  if (spec === undefined) return fail('unknown_type', 'not a frame type of §4')
+
+  const fields = spec.fields
+  const frame: Record<string, unknown> = { type: spec.type, timestamp }
+  for (const f of fields) if (f.repeat > 0) frame[f.name] = []
+  let seen = 0
+  let last = -1
+  let reps = 0
+  let count = 0
+  let hashInputEnd = typeEnd
+  let p = typeEnd
+  while (p < end) {
+    const start = p + 1
+    if (start === end) return fail('bad_structure', 'trailing space')
+    let stop = src.indexOf(SP, start)
+    if (stop < 0) stop = end
+    if (stop === start) return fail('bad_structure', 'two spaces in a row')
+    if (++count > MAX_FIELDS) return fail('too_many_fields', `more than ${MAX_FIELDS} fields`)
+
+    // Name: up to 32 characters before the first '='.
+    const limit = Math.min(stop, start + _MAX_NAME_CHARS + 1)
+    let eq = start
+    while (eq < limit && src[eq] !== EQ) eq++
+    if (eq === limit || src[eq] !== EQ) return fail('bad_field', 'a field without "=" or with a name over 32 characters')
+    const idx = findField(fields, src, start, eq, last)
+    if (idx < 0) {
+      return validName(src, start, eq)
+        ? fail('unknown_field', `not a field of ${spec.type}`, ascii(src, start, eq))
+        : fail('bad_field', 'an invalid field name')
+    }
+    const f = fields[idx] as _FieldSpec
+    const bit = 1 << idx
+    if ((seen & bit) !== 0) {
+      if (idx !== last || f.repeat === 0) {
+        return f.repeat === 0
+          ? fail('duplicate_field', `${f.name} given twice`, f.name)
+          : fail('field_order', `${f.name} repeated out of place`, f.name)
+      }
+      if (++reps > f.repeat) return fail('too_many_fields', `more than ${f.repeat} ${f.name} fields`, f.name)
+    } else if (idx < last) {
+      return fail('field_order', `${f.name} out of canonical order`, f.name)
+    } else {
+      seen |= bit
+      reps = 1
+    }
+    last = idx
+
+    const value = parseValue(f, src, eq + 1, stop)
+    if (value === undefined) return fail('bad_value', `bad ${f.kind} value`, f.name)
+    if (value === BAD_UTF8) return fail('bad_utf8', 'not UTF-8 text without controls', f.name)
+    if (f.repeat > 0) (frame[f.name] as unknown[]).push(value)
+    else frame[f.name] = value
+    if (!f.perHop) hashInputEnd = stop
+    p = stop
+  }
+  if ((seen & spec.requiredMask) !== spec.requiredMask) {
+    const missing = fields.find((f, i) => (spec.requiredMask & ~seen & (1 << i)) !== 0) as _FieldSpec
+    return fail('missing_field', `${spec.type} needs ${missing.name}`, missing.name)
+  }
+  return {
+    ok: true,
+    envelope: { signature, hash, frame: frame as Frame },
+    hashInput: view(src, tsEnd + 1, hashInputEnd),
+    signingInput: view(src, sigEnd + 1, end),
+  }
+}
+
+/** A view, not a subarray: a Node Buffer's subarray is a Buffer, and we hand out plain bytes. */
+function view(src: Uint8Array, from: number, to: number): Uint8Array {
+  return new Uint8Array(src.buffer, src.byteOffset + from, to - from)
+}
+
+function ascii(src: Uint8Array, from: number, to: number): string {
+  let s = ''
+  for (let i = from; i < to; i++) s += String.fromCharCode(src[i] as number)
+  return s
+}
+
+function sameBytes(src: Uint8Array, from: number, to: number, name: Uint8Array): boolean {
+  if (to - from !== name.length) return false
+  for (let i = 0; i < name.length; i++) if (src[from + i] !== name[i]) return false
+  return true
+}
+
+function findType(src: Uint8Array, from: number, to: number): _TypeSpec | undefined {
+  const candidates = _specsByTypeLength.get(to - from)
+  if (candidates === undefined) return undefined
+  for (const s of candidates) if (sameBytes(src, from, to, s.typeBytes)) return s
+  return undefined
+}
+
+/** Index of the field named src[from..to); tries the canonical successors of `last` first. */
+function findField(fields: readonly _FieldSpec[], src: Uint8Array, from: number, to: number, last: number): number {
+  const n = fields.length
+  const first = last < 0 ? 0 : last
+  for (let k = 0; k < n; k++) {
+    const i = (first + k) % n
+    if (sameBytes(src, from, to, (fields[i] as _FieldSpec).nameBytes)) return i
+  }
+  return -1
+}
+
+/** §2 `name`: a lower-case letter, then lower-case letters, digits and '_'; at most 32. */
+function validName(src: Uint8Array, from: number, to: number): boolean {
+  if (to === from || to - from > _MAX_NAME_CHARS) return false
+  const c0 = src[from] as number
+  if (c0 < 0x61 || c0 > 0x7a) return false
+  for (let i = from + 1; i < to; i++) if (!isTokenByte(src[i] as number)) return false
+  return true
+}
+
+function isTokenByte(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f
+}
+
+/** §3 `uint`: the value, or -1. At most 16 digits, so the arithmetic stays exact below 2^53. */
+function parseUint(src: Uint8Array, from: number, to: number): number {
+  const len = to - from
+  if (len === 0 || len > 16) return -1
+  if (src[from] === 0x30) return len === 1 ? 0 : -1
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const d = (src[i] as number) - 0x30
+    if (d < 0 || d > 9) return -1
+    n = n * 10 + d
+  }
+  return n <= MAX_UINT ? n : -1
+}
+
+const BAD_UTF8 = Symbol('bad_utf8')
+
+type Value = Uint8Array | string | number | { ip: string; port: number }
+
+function parseValue(f: _FieldSpec, src: Uint8Array, from: number, to: number): Value | typeof BAD_UTF8 | undefined {
+  switch (f.kind) {
+    case 'b64':
+      return _b64DecodeRange(src, from, to, f.min, f.max)
+    case 'uint': {
+      const n = parseUint(src, from, to)
+      return n >= f.min && n <= f.max ? n : undefined
+    }
+    case 'text': {
+      const bytes = _b64DecodeRange(src, from, to, f.min, f.max)
+      if (bytes === undefined) return undefined
+      return _textFromBytes(bytes) ?? BAD_UTF8
+    }
+    case 'token': {
+      if (to - from < f.min || to - from > f.max) return undefined
+      for (let i = from; i < to; i++) if (!isTokenByte(src[i] as number)) return undefined
+      return ascii(src, from, to)
+    }
+    case 'addr': {
+      // an address is at most 39 characters: looking no further bounds the work on a long value
+      const limit = Math.min(to, from + 40)
+      let comma = from
+      while (comma < limit && src[comma] !== COMMA) comma++
+      if (comma === limit || comma === from) return undefined
+      const port = parseUint(src, comma + 1, to)
+      if (port < 1 || port > _MAX_U16) return undefined
+      const ip = ascii(src, from, comma)
+      return parseIPv6(ip) === undefined ? undefined : { ip, port }
+    }
+  }
+}
+
+// --- encoding ---------------------------------------------------------------------------------
+
+/** What the writer emits: the whole line, the §5.2 signing input, or the §5.1 hash input. */
+const Mode = { Line: 0, Signing: 1, Hash: 2 } as const
+type Mode = (typeof Mode)[keyof typeof Mode]
+
+/** One field occurrence ready to write: its spec and its bytes (base64'd) or ASCII text. */
+interface Piece {
+  f: _FieldSpec
+  v: Uint8Array | string
+}
+
+const encodeFail = (code: DecodeErrorCode, message: string, field?: string): never => {
+  throw new WireEncodeError(code, message, field)
+}
+
+/** Validates one value as the schemas do, and turns it into what is written. */
+function prepare(f: _FieldSpec, v: unknown): Uint8Array | string {
+  switch (f.kind) {
+    case 'b64':
+      if (!(v instanceof Uint8Array)) return encodeFail('bad_value', `${f.name} must be a Uint8Array`, f.name)
+      if (v.length < f.min || v.length > f.max) {
+        return encodeFail('bad_value', `${f.name} must be ${f.min}..${f.max} bytes`, f.name)
+      }
+      return v
+    case 'uint':
+      if (!Number.isSafeInteger(v) || (v as number) < f.min || (v as number) > f.max) {
+        return encodeFail('bad_value', `${f.name} must be an integer in ${f.min}..${f.max}`, f.name)
+      }
+      return String(v)
+    case 'text': {
+      if (typeof v !== 'string') return encodeFail('bad_value', `${f.name} must be a string`, f.name)
+      const bytes = _textToBytes(v)
+      if (bytes === undefined) return encodeFail('bad_utf8', `${f.name} has a control or lone surrogate`, f.name)
+      if (bytes.length < f.min || bytes.length > f.max) {
+        return encodeFail('bad_value', `${f.name} must be ${f.min}..${f.max} UTF-8 bytes`, f.name)
+      }
+      return bytes
+    }
+    case 'token':
+      if (typeof v !== 'string' || !/^[a-z0-9_]{1,32}$/.test(v)) {
+        return encodeFail('bad_value', `${f.name} must be 1-32 of a-z 0-9 _`, f.name)
+      }
+      return v
+    case 'addr': {
+      const a = v as { ip?: unknown; port?: unknown } | null
+      if (typeof a !== 'object' || a === null) return encodeFail('bad_value', `${f.name} must be { ip, port }`, f.name)
+      for (const k in a) if (k !== 'ip' && k !== 'port') encodeFail('bad_value', `${f.name} has a key ${k}`, f.name)
+      if (typeof a.ip !== 'string' || parseIPv6(a.ip) === undefined) {
+        return encodeFail('bad_value', `${f.name}.ip must be RFC 5952 canonical IPv6`, f.name)
+      }
+      if (!Number.isSafeInteger(a.port) || (a.port as number) < 1 || (a.port as number) > _MAX_U16) {
+        return encodeFail('bad_value', `${f.name}.port must be 1..65535`, f.name)
+      }
+      return `${a.ip},${a.port}`
+    }
+  }
+}
+
+function write(
+  frame: Frame,
+  signature: Uint8Array | undefined,
+  hash: Uint8Array | undefined,
+  mode: Mode,
+  omit: string | undefined,
+): Uint8Array<ArrayBuffer> {
+  if (typeof frame !== 'object' || frame === null) return encodeFail('bad_structure', 'frame must be an object')
+  const spec = _specs.get(frame.type)
+  if (spec === undefined) return encodeFail('unknown_type', `unknown frame type ${String(frame.type)}`)
+  const record = frame as unknown as Record<string, unknown>
+  for (const k in record) {
+    if (k !== 'type' && k !== 'timestamp' && !spec.byName.has(k)) {
+      encodeFail('unknown_field', `${spec.type} has no field ${k}`, k)
+    }
+  }
+  if (omit !== undefined && !spec.byName.has(omit)) {
+    encodeFail('unknown_field', `${spec.type} has no field ${omit}`, omit)
+  }
+
+  let len = spec.typeBytes.length
+  let ts = ''
+  if (mode !== Mode.Hash) {
+    if (!(hash instanceof Uint8Array) || hash.length !== HASH_BYTES) {
+      encodeFail('bad_hash', `hash must be ${HASH_BYTES} bytes`)
+    }
+    const t = frame.timestamp
+    if (!Number.isSafeInteger(t) || t < 0) encodeFail('bad_timestamp', 'timestamp must be a uint')
+    ts = String(t)
+    len += _b64Length(HASH_BYTES) + 1 + ts.length + 1
+  }
+  if (mode === Mode.Line) {
+    const n = signature instanceof Uint8Array ? signature.length : -1
+    if (n !== SIGNATURE_BYTES_MAC && n !== SIGNATURE_BYTES_HELLO) {
+      encodeFail('bad_signature', `signature must be ${SIGNATURE_BYTES_MAC} or ${SIGNATURE_BYTES_HELLO} bytes`)
+    }
+    len += _b64Length(n) + 1 + 1 // the space after it and the final LF
+  }
+
+  const pieces: Piece[] = []
+  for (const f of spec.fields) {
+    const v = record[f.name]
+    if (v === undefined) {
+      if (!f.optional) encodeFail('missing_field', `${spec.type} needs ${f.name}`, f.name)
+      continue
+    }
+    if (f.repeat > 0) {
+      if (!Array.isArray(v)) return encodeFail('bad_value', `${f.name} must be an array`, f.name)
+      if (v.length > f.repeat) encodeFail('too_many_fields', `more than ${f.repeat} ${f.name}`, f.name)
+      for (const item of v) pieces.push({ f, v: prepare(f, item) })
+    } else {
+      pieces.push({ f, v: prepare(f, v) })
+    }
+  }
+  // Validation is over; from here on only what the mode asks for is measured and written.
+  const out = pieces.filter((p) => mode !== Mode.Hash || (!p.f.perHop && p.f.name !== omit))
+  for (const p of out) {
+    len += 2 + p.f.nameBytes.length + (typeof p.v === 'string' ? p.v.length : _b64Length(p.v.length))
+  }
+  if (mode === Mode.Line && len > MAX_LINE_BYTES) encodeFail('line_too_long', `line of ${len} bytes`)
+
+  const buf = new Uint8Array(len)
+  let o = 0
+  if (mode === Mode.Line) {
+    o = _b64Write(signature as Uint8Array, buf, o)
+    buf[o++] = SP
+  }
+  if (mode !== Mode.Hash) {
+    o = _b64Write(hash as Uint8Array, buf, o)
+    buf[o++] = SP
+    o = writeAscii(ts, buf, o)
+    buf[o++] = SP
+  }
+  buf.set(spec.typeBytes, o)
+  o += spec.typeBytes.length
+  for (const p of out) {
+    buf[o++] = SP
+    buf.set(p.f.nameBytes, o)
+    o += p.f.nameBytes.length
+    buf[o++] = EQ
+    o = typeof p.v === 'string' ? writeAscii(p.v, buf, o) : _b64Write(p.v, buf, o)
+  }
+  if (mode === Mode.Line) buf[o++] = LF
+  return buf
+}
+
+function writeAscii(s: string, out: Uint8Array, pos: number): number {
+  for (let i = 0; i < s.length; i++) out[pos + i] = s.charCodeAt(i)
+  return pos + s.length
+}
+
+/**
+ * Encodes an envelope as its one canonical line, final LF included. The frame is checked first
+ * (cheaply, without zod): a frame {@link decode} would refuse is a programmer error and throws.
+ *
+ * @param env - signature (32 or 64 bytes), hash (32 bytes) and a valid frame
+ * @returns the line's bytes, LF included
+ * @throws WireEncodeError with the §14 code the line would have earned
+ * @example
+ * ```ts
+ * const frame: Frame = { type: 'KEEPALIVE_REQUEST', timestamp: Date.now(), id: 0 }
+ * const hash = sha256(hashInput(frame))
+ * const line = encode({ signature: mac(signingInput(frame, hash)), hash, frame })
+ * socket.write(line)
+ * ```
+ */
+export function encode(env: Envelope): Uint8Array<ArrayBuffer> {
+  return write(env.frame, env.signature, env.hash, Mode.Line, undefined)
+}
+
+/**
+ * {@link encode}, as a string (final LF included).
+ *
+ * @example
+ * ```ts
+ * encodeToString(env).endsWith('\n') // true
+ * ```
+ */
+export function encodeToString(env: Envelope): string {
+  return asciiDecoder.decode(encode(env))
+}
+
+/**
+ * The §5.1 hash input of a frame: `TYPE` and its end-to-end fields, per-hop fields left out.
+ * With `omit`, that field is left out too, which gives the §5.3 proof input (`'proof'`) or the
+ * §5.4 associated-data body (`'message'`, `'auth'`), without the context prefix.
+ *
+ * @param frame - a valid frame
+ * @param omit - a field of the frame's type to leave out
+ * @returns ASCII bytes
+ * @throws WireEncodeError on an invalid frame, or an `omit` the type does not have
+ * @example
+ * ```ts
+ * const hash = sha256(hashInput(frame))
+ * const proofInput = hashInput(frame, 'proof')
+ * ```
+ */
+export function hashInput(frame: Frame, omit?: 'proof' | 'message' | 'auth'): Uint8Array<ArrayBuffer> {
+  return write(frame, undefined, undefined, Mode.Hash, omit)
+}
+
+/**
+ * The §5.2 signing input: the line after its first space, without the LF, that is
+ * `<hash> <timestamp> <TYPE> fields…`, per-hop fields included.
+ *
+ * @param frame - a valid frame
+ * @param hash - its MSGHASH, 32 bytes
+ * @returns ASCII bytes
+ * @throws WireEncodeError on an invalid frame or hash
+ * @example
+ * ```ts
+ * const signature = ed25519.sign(concat(HELLO_CONTEXT, signingInput(hello, hash)), nodeSecret)
+ * ```
+ */
+export function signingInput(frame: Frame, hash: Uint8Array): Uint8Array<ArrayBuffer> {
+  return write(frame, undefined, hash, Mode.Signing, undefined)
+}
