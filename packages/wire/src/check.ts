@@ -16,7 +16,9 @@ import { type Frame, type FrameType, frameSchemas } from './schema.ts'
  * // { ok: false, error: { code: 'bad_value', field: 'reason', message: … } }
  * ```
  */
-export function checkFrame(frame: unknown): { ok: true; frame: Frame } | { ok: false; error: WireError } {
+export function checkFrame(
+  frame: unknown,
+): { ok: true; frame: Frame } | { ok: false; error: WireError } {
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
     return { ok: false, error: _wireError('bad_structure', 'a frame is an object') }
   }
@@ -34,8 +36,10 @@ export function checkFrame(frame: unknown): { ok: true; frame: Frame } | { ok: f
     return { ok: false, error: _wireError('unknown_field', `${type} has no field ${name}`, name) }
   }
   const name = String(issue.path[0])
-  if (name === 'timestamp') return { ok: false, error: _wireError('bad_timestamp', issue.message, name) }
-  if (record[name] === undefined) return { ok: false, error: _wireError('missing_field', issue.message, name) }
+  if (name === 'timestamp')
+    return { ok: false, error: _wireError('bad_timestamp', issue.message, name) }
+  if (record[name] === undefined)
+    return { ok: false, error: _wireError('missing_field', issue.message, name) }
   if (issue.code === 'too_big' && issue.path.length === 1 && Array.isArray(record[name])) {
     return { ok: false, error: _wireError('too_many_fields', issue.message, name) }
   }

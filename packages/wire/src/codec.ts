@@ -11,10 +11,10 @@ import {
   SIGNATURE_BYTES_HELLO,
   SIGNATURE_BYTES_MAC,
 } from './constants.ts'
-import { _wireError, type DecodeErrorCode, type WireError, WireEncodeError } from './errors.ts'
+import { _wireError, type DecodeErrorCode, WireEncodeError, type WireError } from './errors.ts'
 import { parseIPv6 } from './ipv6.ts'
 import type { Frame } from './schema.ts'
-import { type _FieldSpec, type _TypeSpec, _specs, _specsByTypeLength } from './spec.ts'
+import { type _FieldSpec, _specs, _specsByTypeLength, type _TypeSpec } from './spec.ts'
 import { _textFromBytes, _textToBytes } from './text.ts'
 
 const SP = 0x20
@@ -97,7 +97,8 @@ export function decode(line: Uint8Array | string): DecodeResult {
   let src: Uint8Array
   if (typeof line === 'string') {
     // before encoding, so that an oversized string costs nothing
-    if (line.length > MAX_LINE_BYTES) return fail('line_too_long', `longer than ${MAX_LINE_BYTES} bytes`)
+    if (line.length > MAX_LINE_BYTES)
+      return fail('line_too_long', `longer than ${MAX_LINE_BYTES} bytes`)
     src = utf8Encoder.encode(line)
     if (src.length !== line.length) return fail('bad_byte', 'a character outside printable ASCII')
   } else if (line instanceof Uint8Array) {
@@ -137,7 +138,10 @@ function parse(src: Uint8Array, end: number): DecodeResult {
   let typeEnd = src.indexOf(SP, tsEnd + 1)
   if (typeEnd < 0) typeEnd = end
   if (typeEnd === tsEnd + 1) {
-    return fail('bad_structure', typeEnd === end ? 'fewer than four header tokens' : 'two spaces in a row')
+    return fail(
+      'bad_structure',
+      typeEnd === end ? 'fewer than four header tokens' : 'two spaces in a row',
+    )
   }
 
   const sigChars = sigEnd
@@ -179,7 +183,8 @@ function parse(src: Uint8Array, end: number): DecodeResult {
     const limit = Math.min(stop, start + _MAX_NAME_CHARS + 1)
     let eq = start
     while (eq < limit && src[eq] !== EQ) eq++
-    if (eq === limit || src[eq] !== EQ) return fail('bad_field', 'a field without "=" or with a name over 32 characters')
+    if (eq === limit || src[eq] !== EQ)
+      return fail('bad_field', 'a field without "=" or with a name over 32 characters')
     const idx = findField(fields, src, start, eq, last)
     if (idx < 0) {
       return validName(src, start, eq)
@@ -194,7 +199,8 @@ function parse(src: Uint8Array, end: number): DecodeResult {
           ? fail('duplicate_field', `${f.name} given twice`, f.name)
           : fail('field_order', `${f.name} repeated out of place`, f.name)
       }
-      if (++reps > f.repeat) return fail('too_many_fields', `more than ${f.repeat} ${f.name} fields`, f.name)
+      if (++reps > f.repeat)
+        return fail('too_many_fields', `more than ${f.repeat} ${f.name} fields`, f.name)
     } else if (idx < last) {
       return fail('field_order', `${f.name} out of canonical order`, f.name)
     } else {
@@ -212,7 +218,9 @@ function parse(src: Uint8Array, end: number): DecodeResult {
     p = stop
   }
   if ((seen & spec.requiredMask) !== spec.requiredMask) {
-    const missing = fields.find((f, i) => (spec.requiredMask & ~seen & (1 << i)) !== 0) as _FieldSpec
+    const missing = fields.find(
+      (_f, i) => (spec.requiredMask & ~seen & (1 << i)) !== 0,
+    ) as _FieldSpec
     return fail('missing_field', `${spec.type} needs ${missing.name}`, missing.name)
   }
   return {
@@ -248,9 +256,15 @@ function findType(src: Uint8Array, from: number, to: number): _TypeSpec | undefi
 }
 
 /** Index of the field named src[from..to); tries the canonical successors of `last` first. */
-function findField(fields: readonly _FieldSpec[], src: Uint8Array, from: number, to: number, last: number): number {
+function findField(
+  fields: readonly _FieldSpec[],
+  src: Uint8Array,
+  from: number,
+  to: number,
+  last: number,
+): number {
   const n = fields.length
-  const first = last < 0 ? 0 : last
+  const first = Math.max(last, 0)
   for (let k = 0; k < n; k++) {
     const i = (first + k) % n
     if (sameBytes(src, from, to, (fields[i] as _FieldSpec).nameBytes)) return i
@@ -289,7 +303,12 @@ const BAD_UTF8 = Symbol('bad_utf8')
 
 type Value = Uint8Array | string | number | { ip: string; port: number }
 
-function parseValue(f: _FieldSpec, src: Uint8Array, from: number, to: number): Value | typeof BAD_UTF8 | undefined {
+function parseValue(
+  f: _FieldSpec,
+  src: Uint8Array,
+  from: number,
+  to: number,
+): Value | typeof BAD_UTF8 | undefined {
   switch (f.kind) {
     case 'b64':
       return _b64DecodeRange(src, from, to, f.min, f.max)
@@ -341,7 +360,8 @@ const encodeFail = (code: DecodeErrorCode, message: string, field?: string): nev
 function prepare(f: _FieldSpec, v: unknown): Uint8Array | string {
   switch (f.kind) {
     case 'b64':
-      if (!(v instanceof Uint8Array)) return encodeFail('bad_value', `${f.name} must be a Uint8Array`, f.name)
+      if (!(v instanceof Uint8Array))
+        return encodeFail('bad_value', `${f.name} must be a Uint8Array`, f.name)
       if (v.length < f.min || v.length > f.max) {
         return encodeFail('bad_value', `${f.name} must be ${f.min}..${f.max} bytes`, f.name)
       }
@@ -352,9 +372,11 @@ function prepare(f: _FieldSpec, v: unknown): Uint8Array | string {
       }
       return String(v)
     case 'text': {
-      if (typeof v !== 'string') return encodeFail('bad_value', `${f.name} must be a string`, f.name)
+      if (typeof v !== 'string')
+        return encodeFail('bad_value', `${f.name} must be a string`, f.name)
       const bytes = _textToBytes(v)
-      if (bytes === undefined) return encodeFail('bad_utf8', `${f.name} has a control or lone surrogate`, f.name)
+      if (bytes === undefined)
+        return encodeFail('bad_utf8', `${f.name} has a control or lone surrogate`, f.name)
       if (bytes.length < f.min || bytes.length > f.max) {
         return encodeFail('bad_value', `${f.name} must be ${f.min}..${f.max} UTF-8 bytes`, f.name)
       }
@@ -367,12 +389,18 @@ function prepare(f: _FieldSpec, v: unknown): Uint8Array | string {
       return v
     case 'addr': {
       const a = v as { ip?: unknown; port?: unknown } | null
-      if (typeof a !== 'object' || a === null) return encodeFail('bad_value', `${f.name} must be { ip, port }`, f.name)
-      for (const k in a) if (k !== 'ip' && k !== 'port') encodeFail('bad_value', `${f.name} has a key ${k}`, f.name)
+      if (typeof a !== 'object' || a === null)
+        return encodeFail('bad_value', `${f.name} must be { ip, port }`, f.name)
+      for (const k in a)
+        if (k !== 'ip' && k !== 'port') encodeFail('bad_value', `${f.name} has a key ${k}`, f.name)
       if (typeof a.ip !== 'string' || parseIPv6(a.ip) === undefined) {
         return encodeFail('bad_value', `${f.name}.ip must be RFC 5952 canonical IPv6`, f.name)
       }
-      if (!Number.isSafeInteger(a.port) || (a.port as number) < 1 || (a.port as number) > _MAX_U16) {
+      if (
+        !Number.isSafeInteger(a.port) ||
+        (a.port as number) < 1 ||
+        (a.port as number) > _MAX_U16
+      ) {
         return encodeFail('bad_value', `${f.name}.port must be 1..65535`, f.name)
       }
       return `${a.ip},${a.port}`
@@ -387,9 +415,11 @@ function write(
   mode: Mode,
   omit: string | undefined,
 ): Uint8Array<ArrayBuffer> {
-  if (typeof frame !== 'object' || frame === null) return encodeFail('bad_structure', 'frame must be an object')
+  if (typeof frame !== 'object' || frame === null)
+    return encodeFail('bad_structure', 'frame must be an object')
   const spec = _specs.get(frame.type)
-  if (spec === undefined) return encodeFail('unknown_type', `unknown frame type ${String(frame.type)}`)
+  if (spec === undefined)
+    return encodeFail('unknown_type', `unknown frame type ${String(frame.type)}`)
   const record = frame as unknown as Record<string, unknown>
   for (const k in record) {
     if (k !== 'type' && k !== 'timestamp' && !spec.byName.has(k)) {
@@ -414,7 +444,10 @@ function write(
   if (mode === Mode.Line) {
     const n = signature instanceof Uint8Array ? signature.length : -1
     if (n !== SIGNATURE_BYTES_MAC && n !== SIGNATURE_BYTES_HELLO) {
-      encodeFail('bad_signature', `signature must be ${SIGNATURE_BYTES_MAC} or ${SIGNATURE_BYTES_HELLO} bytes`)
+      encodeFail(
+        'bad_signature',
+        `signature must be ${SIGNATURE_BYTES_MAC} or ${SIGNATURE_BYTES_HELLO} bytes`,
+      )
     }
     len += _b64Length(n) + 1 + 1 // the space after it and the final LF
   }
@@ -428,7 +461,8 @@ function write(
     }
     if (f.repeat > 0) {
       if (!Array.isArray(v)) return encodeFail('bad_value', `${f.name} must be an array`, f.name)
-      if (v.length > f.repeat) encodeFail('too_many_fields', `more than ${f.repeat} ${f.name}`, f.name)
+      if (v.length > f.repeat)
+        encodeFail('too_many_fields', `more than ${f.repeat} ${f.name}`, f.name)
       for (const item of v) pieces.push({ f, v: prepare(f, item) })
     } else {
       pieces.push({ f, v: prepare(f, v) })
@@ -437,9 +471,11 @@ function write(
   // Validation is over; from here on only what the mode asks for is measured and written.
   const out = pieces.filter((p) => mode !== Mode.Hash || (!p.f.perHop && p.f.name !== omit))
   for (const p of out) {
-    len += 2 + p.f.nameBytes.length + (typeof p.v === 'string' ? p.v.length : _b64Length(p.v.length))
+    len +=
+      2 + p.f.nameBytes.length + (typeof p.v === 'string' ? p.v.length : _b64Length(p.v.length))
   }
-  if (mode === Mode.Line && len > MAX_LINE_BYTES) encodeFail('line_too_long', `line of ${len} bytes`)
+  if (mode === Mode.Line && len > MAX_LINE_BYTES)
+    encodeFail('line_too_long', `line of ${len} bytes`)
 
   const buf = new Uint8Array(len)
   let o = 0
@@ -517,7 +553,10 @@ export function encodeToString(env: Envelope): string {
  * const proofInput = hashInput(frame, 'proof')
  * ```
  */
-export function hashInput(frame: Frame, omit?: 'proof' | 'message' | 'auth'): Uint8Array<ArrayBuffer> {
+export function hashInput(
+  frame: Frame,
+  omit?: 'proof' | 'message' | 'auth',
+): Uint8Array<ArrayBuffer> {
   return write(frame, undefined, undefined, Mode.Hash, omit)
 }
 

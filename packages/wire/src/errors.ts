@@ -68,7 +68,12 @@ export class WireEncodeError extends Error {
   /** The wire name of the offending field, if any. */
   readonly field: string | undefined
 
-  constructor(code: DecodeErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
+  constructor(
+    code: DecodeErrorCode,
+    message: string,
+    field?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options)
     // set explicitly: class names are minified and copies of the package differ (STYLE.md)
     this.name = 'WireEncodeError'

@@ -28,7 +28,12 @@ export {
   SIGNATURE_BYTES_HELLO,
   SIGNATURE_BYTES_MAC,
 } from './constants.ts'
-export { DECODE_ERROR_CODES, type DecodeErrorCode, type WireError, WireEncodeError } from './errors.ts'
+export {
+  DECODE_ERROR_CODES,
+  type DecodeErrorCode,
+  WireEncodeError,
+  type WireError,
+} from './errors.ts'
 export { formatIPv6, parseIPv6 } from './ipv6.ts'
 export {
   byeSchema,

@@ -19,7 +19,8 @@ export function formatIPv6(bytes: Uint8Array): string {
     throw new RangeError('formatIPv6: expected 16 bytes')
   }
   const groups: number[] = []
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] as number) << 8) | (bytes[i + 1] as number))
+  for (let i = 0; i < 16; i += 2)
+    groups.push(((bytes[i] as number) << 8) | (bytes[i + 1] as number))
   let bestStart = -1
   let bestLen = 1 // RFC 5952 §4.2.2: a single zero group is never shortened
   for (let i = 0; i < 8; ) {

@@ -55,11 +55,16 @@ function text(min: number, max: number) {
     .string()
     .superRefine((s, ctx) => {
       if (_hasLoneSurrogate(s) || _hasControl(s)) {
-        ctx.addIssue({ code: 'custom', message: 'not UTF-8 text without controls', params: { wire: 'bad_utf8' } })
+        ctx.addIssue({
+          code: 'custom',
+          message: 'not UTF-8 text without controls',
+          params: { wire: 'bad_utf8' },
+        })
         return
       }
       const n = utf8Length(s)
-      if (n < min || n > max) ctx.addIssue({ code: 'custom', message: `expected ${min} to ${max} UTF-8 bytes` })
+      if (n < min || n > max)
+        ctx.addIssue({ code: 'custom', message: `expected ${min} to ${max} UTF-8 bytes` })
     })
     .register(_fieldKinds, { kind: 'text', min, max })
 }
@@ -74,7 +79,9 @@ function token() {
 
 /** One `neighbor` value: an RFC 5952 IPv6 address and a port (§3 `addr`). */
 const addrSchema = z.strictObject({
-  ip: z.string().refine((s) => parseIPv6(s) !== undefined, { message: 'not RFC 5952 canonical IPv6' }),
+  ip: z
+    .string()
+    .refine((s) => parseIPv6(s) !== undefined, { message: 'not RFC 5952 canonical IPv6' }),
   port: z.int().min(1).max(_MAX_U16),
 })
 
@@ -97,7 +104,10 @@ export const byeSchema = z.strictObject({ ...header('BYE'), reason: token() })
 /** KEEPALIVE_REQUEST (§7). */
 export const keepaliveRequestSchema = z.strictObject({ ...header('KEEPALIVE_REQUEST'), id: uint() })
 /** KEEPALIVE_RESPONSE (§7): echoes the request's `id`. */
-export const keepaliveResponseSchema = z.strictObject({ ...header('KEEPALIVE_RESPONSE'), id: uint() })
+export const keepaliveResponseSchema = z.strictObject({
+  ...header('KEEPALIVE_RESPONSE'),
+  id: uint(),
+})
 /** NEIGHBORS_REQUEST (§12.2): has no fields. */
 export const neighborsRequestSchema = z.strictObject({ ...header('NEIGHBORS_REQUEST') })
 /** NEIGHBORS_RESPONSE (§12.2): 0..32 `neighbor` addresses. */
@@ -119,9 +129,15 @@ const presenceFields = () => ({
   ttl: ttl(),
 })
 /** CLIENT_ONLINE (§8.1): a client's presence and, through `metric`, a route to it. */
-export const clientOnlineSchema = z.strictObject({ ...header('CLIENT_ONLINE'), ...presenceFields() })
+export const clientOnlineSchema = z.strictObject({
+  ...header('CLIENT_ONLINE'),
+  ...presenceFields(),
+})
 /** CLIENT_UPDATE (§8.1): same fields as CLIENT_ONLINE. */
-export const clientUpdateSchema = z.strictObject({ ...header('CLIENT_UPDATE'), ...presenceFields() })
+export const clientUpdateSchema = z.strictObject({
+  ...header('CLIENT_UPDATE'),
+  ...presenceFields(),
+})
 /** CLIENT_OFFLINE (§8.1). */
 export const clientOfflineSchema = z.strictObject({
   ...header('CLIENT_OFFLINE'),

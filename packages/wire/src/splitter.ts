@@ -44,7 +44,8 @@ export interface LineSplitter {
  */
 export function createLineSplitter(opts: { maxLineBytes?: number } = {}): LineSplitter {
   const max = opts.maxLineBytes ?? MAX_LINE_BYTES
-  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('maxLineBytes must be an integer >= 1')
+  if (!Number.isSafeInteger(max) || max < 1)
+    throw new RangeError('maxLineBytes must be an integer >= 1')
   return new Splitter(max)
 }
 
@@ -98,7 +99,8 @@ class Splitter implements LineSplitter {
   }
 
   #take(chunk: Uint8Array, start: number, end: number): Uint8Array {
-    if (this.#buffered === 0) return new Uint8Array(chunk.buffer, chunk.byteOffset + start, end - start)
+    if (this.#buffered === 0)
+      return new Uint8Array(chunk.buffer, chunk.byteOffset + start, end - start)
     const line = new Uint8Array(this.#buffered + end - start)
     let o = 0
     for (const part of this.#parts) {
