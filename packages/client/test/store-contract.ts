@@ -134,11 +134,15 @@ export function storeContract(name: string, setup: ContractSetup): void {
       const first = s.addIncoming(message({ outgoing: false, state: 'received' }))
       expect(first.inserted).toBe(true)
       expect(first.message.outgoing).toBe(false)
-      const again = s.addIncoming(message({ outgoing: false, state: 'received', body: bytes(1, 0) }))
+      const again = s.addIncoming(
+        message({ outgoing: false, state: 'received', body: bytes(1, 0) }),
+      )
       expect(again.inserted).toBe(false)
       expect(again.message).toEqual(first.message)
       // the same ids from another peer or as our own outgoing are different messages
-      expect(s.addIncoming(message({ outgoing: false, state: 'received', peer: bytes(32, 5) })).inserted).toBe(true)
+      expect(
+        s.addIncoming(message({ outgoing: false, state: 'received', peer: bytes(32, 5) })).inserted,
+      ).toBe(true)
       expect(s.addOutgoing(message()).outgoing).toBe(true)
       const m = first.message
       expect(s.advance(m.peer, m.chatid, m.msgid, false, 'read')?.state).toBe('read')

@@ -75,7 +75,8 @@ export function createMemoryStore(): Store {
     deleteFriend: (hash) => {
       open().friends.delete(toHex(hash))
     },
-    requests: () => [...open().requests.values()].sort((a, b) => a.receivedAt - b.receivedAt).map(clone),
+    requests: () =>
+      [...open().requests.values()].sort((a, b) => a.receivedAt - b.receivedAt).map(clone),
     getRequest: (hash) => clone(open().requests.get(toHex(hash))),
     putRequest: (request) => {
       open().requests.set(toHex(request.hash), clone(request))

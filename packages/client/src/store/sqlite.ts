@@ -176,16 +176,24 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 }
 
 function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)')
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+  )
   const row = db.prepare('SELECT MAX(version) AS v FROM migrations').get() as { v: number | null }
   const current = row.v ?? 0
   if (current > MIGRATIONS.length) {
-    throw new StoreError('failed', `database schema ${current} is newer than this client (${MIGRATIONS.length})`)
+    throw new StoreError(
+      'failed',
+      `database schema ${current} is newer than this client (${MIGRATIONS.length})`,
+    )
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version] as string)
-      db.prepare('INSERT INTO migrations (version, applied_at) VALUES (?, ?)').run(version + 1, Date.now())
+      db.prepare('INSERT INTO migrations (version, applied_at) VALUES (?, ?)').run(
+        version + 1,
+        Date.now(),
+      )
     }).immediate()
   }
 }
@@ -208,7 +216,9 @@ function wrap(store: Store): Store {
 function sqliteStore(db: Database.Database): Store {
   const q = {
     getMeta: db.prepare('SELECT v FROM meta WHERE k = ?').pluck(),
-    setMeta: db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v',
+    ),
     getIdentity: db.prepare('SELECT * FROM identity WHERE id = 1'),
     putIdentity: db.prepare(
       `INSERT INTO identity (id, key, secret, sealed, nickname, icon, created_at)
@@ -289,7 +299,11 @@ function sqliteStore(db: Database.Database): Store {
       } satisfies IdentityRecord
     },
     putIdentity: (identity) => {
-      q.putIdentity.run({ ...identity, sealed: identity.sealed ? 1 : 0, icon: identity.icon ?? null })
+      q.putIdentity.run({
+        ...identity,
+        sealed: identity.sealed ? 1 : 0,
+        icon: identity.icon ?? null,
+      })
     },
     friends: () => (q.friends.all() as Row[]).map(toFriend),
     getFriend: (hash) => {
@@ -352,11 +366,16 @@ function sqliteStore(db: Database.Database): Store {
     },
     advance: (peer, chatid, msgid, outgoing, state) => {
       // incoming 'received' and outgoing 'delivered' share rank 2; store the rank
-      const row = q.advance.get({ peer, chatid, msgid, outgoing: outgoing ? 1 : 0, state: rank(state) })
+      const row = q.advance.get({
+        peer,
+        chatid,
+        msgid,
+        outgoing: outgoing ? 1 : 0,
+        state: rank(state),
+      })
       return row ? toMessage(row as Row) : undefined
     },
-    outbox: (peer) =>
-      ((peer ? q.outboxPeer.all(peer) : q.outboxAll.all()) as Row[]).map(toMessage),
+    outbox: (peer) => ((peer ? q.outboxPeer.all(peer) : q.outboxAll.all()) as Row[]).map(toMessage),
     history: (chatid, query) =>
       (q.history.all(chatid, query.before ?? Number.MAX_SAFE_INTEGER, query.limit) as Row[])
         .map(toMessage)
