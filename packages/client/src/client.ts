@@ -690,13 +690,15 @@ export async function startCore(c: CoreComponents): Promise<Client> {
   // ---- start -----------------------------------------------------------------------------
 
   for (const record of store.friends()) newPeer(record)
+  // persisted before attaching, so a store that cannot write (full disk) fails the start cleanly
+  const online = presenceFrame('CLIENT_ONLINE')
   link = await c.attach({
     onFrame,
     onPresence,
     refreshPresence: async (minNonce) =>
       presenceFrame('CLIENT_UPDATE', minNonce) as FrameOf<'CLIENT_UPDATE'>,
   })
-  link.announce(presenceFrame('CLIENT_ONLINE'))
+  link.announce(online)
   for (const p of peers.values()) {
     applyInfo(p, link.lookup(p.record.hash))
     if (available(p)) offer(p)

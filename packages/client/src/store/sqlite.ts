@@ -139,6 +139,11 @@ export interface SqliteStoreOptions {
   check?: boolean
   /** Milliseconds to wait for a lock held by another connection (default 5000). */
   busyTimeout?: number
+  /**
+   * Caps the database at this many pages (`PRAGMA max_page_count`): a quota. Writes past it
+   * fail with StoreError `full`, exactly as on a full disk.
+   */
+  maxPages?: number
 }
 
 /**
@@ -168,6 +173,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       if (result !== 'ok') throw new StoreError('corrupt', `quick_check: ${String(result)}`)
     }
     migrate(db)
+    if (options.maxPages !== undefined)
+      db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`)
   } catch (error) {
     db.close()
     throw toStoreError(error, `cannot open ${path}`)
@@ -248,17 +255,21 @@ function sqliteStore(db: Database.Database): Store {
       'INSERT OR REPLACE INTO blocked (hash, key, reason, at) VALUES (@hash, @key, @reason, @at)',
     ),
     deleteBlocked: db.prepare('DELETE FROM blocked WHERE hash = ?'),
+    // Writes use run(), never RETURNING with get(): get() stops after the first row and the
+    // commit's error (SQLITE_FULL) is then lost at reset, so a write we would acknowledge could
+    // silently not happen. run() steps to the end and throws.
     insertMessage: db.prepare(
       `INSERT INTO messages (peer, chatid, msgid, outgoing, mtype, body, state, time)
        VALUES (@peer, @chatid, @msgid, @outgoing, @mtype, @body, @state, @time)
-       ON CONFLICT (peer, chatid, msgid, outgoing) DO NOTHING RETURNING *`,
+       ON CONFLICT (peer, chatid, msgid, outgoing) DO NOTHING`,
     ),
+    getBySeq: db.prepare('SELECT * FROM messages WHERE seq = ?'),
     getMessage: db.prepare(
       'SELECT * FROM messages WHERE peer = ? AND chatid = ? AND msgid = ? AND outgoing = ?',
     ),
     advance: db.prepare(
       `UPDATE messages SET state = @state WHERE peer = @peer AND chatid = @chatid
-       AND msgid = @msgid AND outgoing = @outgoing AND state < @state RETURNING *`,
+       AND msgid = @msgid AND outgoing = @outgoing AND state < @state`,
     ),
     outboxAll: db.prepare('SELECT * FROM messages WHERE outgoing = 1 AND state < 2 ORDER BY seq'),
     outboxPeer: db.prepare(
@@ -269,8 +280,8 @@ function sqliteStore(db: Database.Database): Store {
     ),
   }
 
-  const insert = (message: NewMessage, outgoing: boolean) =>
-    q.insertMessage.get({
+  const insert = (message: NewMessage, outgoing: boolean): Row | undefined => {
+    const result = q.insertMessage.run({
       peer: message.peer,
       chatid: message.chatid,
       msgid: message.msgid,
@@ -279,7 +290,9 @@ function sqliteStore(db: Database.Database): Store {
       body: message.body,
       state: rank(message.state),
       time: message.time,
-    }) as Row | undefined
+    })
+    return result.changes === 1 ? (q.getBySeq.get(result.lastInsertRowid) as Row) : undefined
+  }
 
   return {
     getMeta: (key) => optText(q.getMeta.get(key)),
@@ -366,14 +379,10 @@ function sqliteStore(db: Database.Database): Store {
     },
     advance: (peer, chatid, msgid, outgoing, state) => {
       // incoming 'received' and outgoing 'delivered' share rank 2; store the rank
-      const row = q.advance.get({
-        peer,
-        chatid,
-        msgid,
-        outgoing: outgoing ? 1 : 0,
-        state: rank(state),
-      })
-      return row ? toMessage(row as Row) : undefined
+      const out = outgoing ? 1 : 0
+      const result = q.advance.run({ peer, chatid, msgid, outgoing: out, state: rank(state) })
+      if (result.changes === 0) return undefined
+      return toMessage(q.getMessage.get(peer, chatid, msgid, out) as Row)
     },
     outbox: (peer) => ((peer ? q.outboxPeer.all(peer) : q.outboxAll.all()) as Row[]).map(toMessage),
     history: (chatid, query) =>

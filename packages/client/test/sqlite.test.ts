@@ -1,0 +1,209 @@
+// Delivery across restarts, crashes, a full disk and a damaged file, on real SQLite files.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Message } from '../src/client.ts'
+import type { StoreError } from '../src/errors.ts'
+import { createSqliteStore, type SqliteStoreOptions } from '../src/store/sqlite.ts'
+import { createVirtualClock } from './helpers/clock.ts'
+import { fakeMesh } from './helpers/fakes.ts'
+import { fakeClient, type Harnessed } from './helpers/harness.ts'
+
+const root = mkdtempSync(join(tmpdir(), 'chat6-client-sqlite-'))
+const mounts: string[] = []
+afterAll(() => {
+  for (const m of mounts) execFileSync('umount', [m])
+  rmSync(root, { recursive: true, force: true })
+})
+let n = 0
+const newDir = () => {
+  const dir = join(root, `d${n++}`)
+  execFileSync('mkdir', ['-p', dir])
+  return dir
+}
+
+async function pair(bPath = join(newDir(), 'client.db'), bOptions: SqliteStoreOptions = {}) {
+  const clock = createVirtualClock()
+  const mesh = fakeMesh(clock)
+  const aPath = join(newDir(), 'client.db')
+  const a = await fakeClient(mesh, clock, { store: createSqliteStore(aPath), nickname: 'alice' })
+  const b = await fakeClient(mesh, clock, {
+    store: createSqliteStore(bPath, bOptions),
+    nickname: 'bob',
+  })
+  await a.client.addFriend(b.key)
+  await clock.tick()
+  await b.client.accept(a.key)
+  await clock.tick()
+  const reopen = (h: Harnessed, path: string, options: SqliteStoreOptions = {}) =>
+    fakeClient(mesh, clock, { key: h.key, store: createSqliteStore(path, options) })
+  return { clock, mesh, a, b, aPath, bPath, reopen }
+}
+
+const texts = (ms: Message[]) => ms.map((m) => m.text)
+
+describe('sqlite: restarts and crashes', () => {
+  it('behavior: queued messages survive the sender’s restart and go out once the friend is back', async () => {
+    const { clock, mesh, a, b, aPath, bPath, reopen } = await pair()
+    await b.client.stop()
+    await clock.tick()
+    for (const t of ['one', 'two', 'three']) await a.client.send(b.key, t)
+    await a.client.stop()
+    await clock.advance(60_000)
+
+    const a2 = await reopen(a, aPath)
+    expect(texts(await a2.client.outbox())).toEqual(['one', 'two', 'three'])
+    const b2 = await reopen(b, bPath)
+    const got: Message[] = []
+    b2.client.on('message', (m) => got.push(m))
+    await clock.advance(1000)
+    expect(texts(got)).toEqual(['one', 'two', 'three'])
+    expect(await a2.client.outbox()).toEqual([])
+    const states = (await a2.client.history(a2.client.chatId(b.key))).map((m) => m.state)
+    expect(states).toEqual(['delivered', 'delivered', 'delivered'])
+    expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(3)
+  })
+
+  it('behavior: a receiver that dies between storing and acknowledging gets the retry, re-acks, and shows the message once', async () => {
+    const { clock, mesh, a, b, bPath, reopen } = await pair()
+    const events: Message[] = []
+    b.client.on('message', (m) => events.push(m))
+    // B stores the message, then its process dies before MESSAGE_RECV leaves
+    mesh.drop((f) => f.type === 'MESSAGE_RECV')
+    await a.client.send(b.key, 'exactly once')
+    await clock.tick()
+    expect(texts(events)).toEqual(['exactly once'])
+    mesh.crash(b.key)
+    await b.client.stop({ offline: false })
+    mesh.drop(() => false)
+    await clock.advance(60_000)
+    expect((await a.client.outbox()).map((m) => m.state)).toEqual(['sent'])
+
+    const b2 = await reopen(b, bPath)
+    const again: Message[] = []
+    b2.client.on('message', (m) => again.push(m))
+    await clock.advance(31_000)
+    expect(again).toEqual([])
+    expect(texts(await b2.client.history(b2.client.chatId(a.key)))).toEqual(['exactly once'])
+    expect(await a.client.outbox()).toEqual([])
+    expect(
+      mesh.sent('MESSAGE_RECV', b.key).filter((c) => c.delivered).length,
+    ).toBeGreaterThanOrEqual(1)
+  })
+
+  it('behavior: a sender that dies after sending resends after restart; the receiver dedupes', async () => {
+    const { clock, mesh, a, b, aPath, reopen } = await pair()
+    const got: Message[] = []
+    b.client.on('message', (m) => got.push(m))
+    mesh.drop((f) => f.type === 'MESSAGE_RECV')
+    await a.client.send(b.key, 'again?')
+    await clock.tick()
+    mesh.crash(a.key)
+    await a.client.stop({ offline: false })
+    mesh.drop(() => false)
+    const a2 = await reopen(a, aPath)
+    await clock.advance(1000)
+    expect(await a2.client.outbox()).toEqual([])
+    expect(texts(got)).toEqual(['again?'])
+  })
+})
+
+/** Mounts a small tmpfs (root only); undefined when this machine does not allow it. */
+function tmpfs(size: string): string | undefined {
+  const dir = newDir()
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' })
+  } catch {
+    return undefined
+  }
+  mounts.push(dir)
+  return dir
+}
+
+const fullDisk = tmpfs('2m')
+const modes = [...(fullDisk ? ['tmpfs'] : []), 'max_page_count'] as const
+if (!fullDisk) console.warn('disk-full test: cannot mount tmpfs here, only max_page_count runs')
+
+describe.each(modes)('sqlite: disk full (%s)', (mode) => {
+  it('error: a full disk surfaces StoreError full, acknowledges nothing unstored, and loses nothing acknowledged', async () => {
+    const dir = mode === 'tmpfs' ? (fullDisk as string) : newDir()
+    const bPath = join(dir, 'client.db')
+    const filler = join(dir, 'filler')
+    const { clock, a, b, reopen } = await pair(bPath, mode === 'tmpfs' ? {} : { maxPages: 60 })
+    if (mode === 'tmpfs') {
+      const { bavail, bsize } = statfsSync(dir)
+      writeFileSync(filler, new Uint8Array(Math.max(0, bavail * bsize - 150_000)))
+    }
+    const errors: StoreError[] = []
+    b.client.on('error', (e) => errors.push(e as StoreError))
+    const body = 'x'.repeat(8000)
+    for (let i = 0; i < 40; i++) await a.client.send(b.key, `${i}:${body}`)
+    await clock.tick()
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors[0]).toMatchObject({ name: 'StoreError', code: 'full' })
+    const delivered = (await a.client.history(a.client.chatId(b.key), { limit: 100 })).filter(
+      (m) => m.state === 'delivered',
+    )
+    expect(delivered.length).toBeGreaterThan(0)
+    expect(delivered.length).toBeLessThan(40)
+
+    // restart the receiver: every message the sender saw acknowledged is on disk
+    await b.client.stop({ offline: false })
+    if (mode === 'tmpfs') {
+      // starting needs to persist the presence nonce: on a full disk that is a typed error
+      await expect(reopen(b, bPath)).rejects.toMatchObject({ name: 'StoreError', code: 'full' })
+      rmSync(filler)
+    }
+    const b2 = await reopen(b, bPath, mode === 'tmpfs' ? {} : { maxPages: 10_000 })
+    const stored = await b2.client.history(b2.client.chatId(a.key), { limit: 100 })
+    const storedIds = new Set(stored.map((m) => m.text))
+    for (const m of delivered) expect(storedIds.has(m.text)).toBe(true)
+
+    // room again: the retries bring the rest, each exactly once
+    await clock.advance(65_000)
+    const all = await b2.client.history(b2.client.chatId(a.key), { limit: 100 })
+    expect(all).toHaveLength(40)
+    expect(new Set(all.map((m) => m.text)).size).toBe(40)
+    expect(await a.client.outbox()).toEqual([])
+  })
+})
+
+describe('sqlite: damaged files', () => {
+  it('error: a file that is not a database is StoreError corrupt', () => {
+    const path = join(newDir(), 'client.db')
+    writeFileSync(
+      path,
+      'this is not a sqlite database, just some text that is long enough'.repeat(100),
+    )
+    expect(() => createSqliteStore(path)).toThrow(
+      expect.objectContaining({ name: 'StoreError', code: 'corrupt' }),
+    )
+  })
+
+  it('error: a database with damaged pages is StoreError corrupt', () => {
+    const path = join(newDir(), 'client.db')
+    const s = createSqliteStore(path)
+    for (let i = 0; i < 200; i++) s.setMeta(`k${i}`, 'v'.repeat(200))
+    s.close()
+    const bytes = readFileSync(path)
+    // keep the header page, scribble over the b-tree pages behind it
+    for (let i = 4096; i < bytes.length; i++) bytes[i] = (i * 131) & 0xff
+    writeFileSync(path, bytes)
+    expect(() => createSqliteStore(path)).toThrow(
+      expect.objectContaining({ name: 'StoreError', code: 'corrupt' }),
+    )
+  })
+
+  it('behavior: the schema version is recorded and reopening does not migrate twice', () => {
+    const path = join(newDir(), 'client.db')
+    createSqliteStore(path).close()
+    createSqliteStore(path).close()
+    const out = execFileSync('node', [
+      '-e',
+      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});console.log(JSON.stringify(d.prepare('select version from migrations').all()));console.log(d.pragma('journal_mode',{simple:true}))`,
+    ]).toString()
+    expect(out).toBe('[{"version":1}]\nwal\n')
+  })
+})
