@@ -36,7 +36,9 @@ describe('every frame type', () => {
     })
     it(`behavior: ${type} hashInput and signingInput match the line`, () => {
       expect(ascii(hashInput(s.env.frame))).toBe(s.hashInput)
-      expect(ascii(signingInput(s.env.frame, s.env.hash))).toBe(s.line.slice(s.line.indexOf(' ') + 1))
+      expect(ascii(signingInput(s.env.frame, s.env.hash))).toBe(
+        s.line.slice(s.line.indexOf(' ') + 1),
+      )
     })
   }
 })
@@ -104,7 +106,10 @@ describe('envelope', () => {
   it('behavior: an absent optional field leaves no key, and an undefined one encodes as absent', () => {
     const r = decode(samples.CLIENT_UPDATE.line)
     expect(r.ok && 'icon' in r.envelope.frame).toBe(false)
-    const withUndefined = { ...samples.CLIENT_UPDATE.env, frame: { ...samples.CLIENT_UPDATE.env.frame, icon: undefined } }
+    const withUndefined = {
+      ...samples.CLIENT_UPDATE.env,
+      frame: { ...samples.CLIENT_UPDATE.env.frame, icon: undefined },
+    }
     expect(encodeToString(withUndefined)).toBe(`${samples.CLIENT_UPDATE.line}\n`)
   })
 
@@ -116,7 +121,11 @@ describe('envelope', () => {
     })
     expect(line).toBe(`${B.mac} ${B.hash} 1 NEIGHBORS_RESPONSE\n`)
     const r = decode(line)
-    expect(r.ok && r.envelope.frame).toEqual({ type: 'NEIGHBORS_RESPONSE', timestamp: 1, neighbor: [] })
+    expect(r.ok && r.envelope.frame).toEqual({
+      type: 'NEIGHBORS_RESPONSE',
+      timestamp: 1,
+      neighbor: [],
+    })
   })
 
   it('behavior: a nickname keeps a leading byte order mark', () => {

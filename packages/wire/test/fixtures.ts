@@ -113,7 +113,14 @@ export const samples: Record<FrameType, Sample> = {
     'metric=4294967295 ttl=0',
   ),
   CLIENT_OFFLINE: sample(
-    { type: 'CLIENT_OFFLINE', timestamp: TS, clientkey: K1, nonce: 9007199254740991, proof: PROOF, ttl: 3 },
+    {
+      type: 'CLIENT_OFFLINE',
+      timestamp: TS,
+      clientkey: K1,
+      nonce: 9007199254740991,
+      proof: PROOF,
+      ttl: 3,
+    },
     `clientkey=${B.k1} nonce=9007199254740991 proof=${B.proof}`,
     'ttl=3',
   ),
@@ -169,4 +176,21 @@ export const samples: Record<FrameType, Sample> = {
   ),
   MESSAGE_RECV: sample({ type: 'MESSAGE_RECV', timestamp: TS, ...receipt }, receiptLine, 'ttl=64'),
   MESSAGE_READ: sample({ type: 'MESSAGE_READ', timestamp: TS, ...receipt }, receiptLine, 'ttl=64'),
+}
+
+/**
+ * The value with every Uint8Array replaced by a hex string tagged with its class, for deep
+ * comparisons: vitest compares typed arrays element by element, which for 32 KiB messages makes
+ * property tests crawl.
+ */
+export function norm(v: unknown): unknown {
+  if (v instanceof Uint8Array)
+    return `${v.constructor.name}:${Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex')}`
+  if (Array.isArray(v)) return v.map(norm)
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(v))
+    for (const [k, x] of Object.entries(v)) out[k] = norm(x)
+    return out
+  }
+  return v
 }
