@@ -85,6 +85,9 @@ function _checkScrypt(params: ScryptParams): void {
   _aint('params.r', params.r, 1, 1024)
   _aint('params.p', params.p, 1, 1024)
   _aint('params.dkLen', params.dkLen, 1, 1024)
+  // RFC 7914 §2: N < 2^(128·r/8). OpenSSL enforces it, so both backends must.
+  if (N >= 2 ** (16 * params.r))
+    throw new CryptoInputError('params.N', 'expected N < 2^(16·r) (RFC 7914 §2)')
   if (128 * N * params.r * params.p > 2 ** 31)
     throw new CryptoInputError('params', 'scrypt memory 128·N·r·p over 2 GiB')
 }

@@ -53,6 +53,8 @@ function _params(params: SealParams | undefined): { logN: number; r: number; p: 
     throw new CryptoInputError('params.N', `expected a power of two in [2, 2^${_MAX_LOG_N}]`)
   const r = _aint('params.r', params?.r ?? DEFAULT_SEAL_PARAMS.r, 1, _MAX_R)
   const p = _aint('params.p', params?.p ?? DEFAULT_SEAL_PARAMS.p, 1, _MAX_P)
+  if (N >= 2 ** (16 * r))
+    throw new CryptoInputError('params.N', 'expected N < 2^(16·r) (RFC 7914 §2)')
   if (128 * N * r * p > _MAX_MEMORY)
     throw new CryptoInputError('params', 'scrypt memory 128·N·r·p over 1 GiB')
   return { logN, r, p }
@@ -85,12 +87,7 @@ export async function sealSecret(
   const { logN, r, p } = _params(params)
   const salt = crypto.randomBytes(_SALT)
   const nonce = crypto.randomBytes(_NONCE)
-  const header = _concat(
-    _MAGIC,
-    new Uint8Array([_VERSION, _KDF_SCRYPT, logN, r, p]),
-    salt,
-    nonce,
-  )
+  const header = _concat(_MAGIC, new Uint8Array([_VERSION, _KDF_SCRYPT, logN, r, p]), salt, nonce)
   const key = await crypto.scrypt(pw, salt, { N: 2 ** logN, r, p, dkLen: 32 })
   try {
     return _concat(header, crypto.xchacha20poly1305.seal(key, nonce, secret, header))

@@ -183,6 +183,10 @@ describe.each(backends)('%s backend', (_name, c) => {
     await expect(
       c.scrypt(new Uint8Array(0), new Uint8Array(0), { N: 3, r: 1, p: 1, dkLen: 32 }),
     ).rejects.toThrowError(expect.objectContaining({ field: 'params.N' }))
+    // RFC 7914 §2 bound N < 2^(16·r), which OpenSSL enforces: refused alike in both backends
+    await expect(
+      c.scrypt(new Uint8Array(0), new Uint8Array(0), { N: 2 ** 16, r: 1, p: 1, dkLen: 32 }),
+    ).rejects.toThrowError(expect.objectContaining({ field: 'params.N' }))
   })
 
   it('behavior: public results are plain Uint8Array, never Buffer', () => {
