@@ -59,7 +59,7 @@ export interface MemoryNetworkInit {
 }
 
 interface Side {
-  conn: MemoryConnection
+  conn: Connection
   lastAt: number
   handler: ((b: Uint8Array) => void) | undefined
   closeHandler: ((e?: Error) => void) | undefined
