@@ -25,7 +25,7 @@ import {
 import { ClientError, checkSignal, StoreError } from './errors.ts'
 import { Emitter, type TypedEvents } from './events.ts'
 import type { NodeLink, PresenceChange, PresenceInfo } from './link.ts'
-import type { PendingOffer, Protocol, Session } from './protocol.ts'
+import type { PendingOffer, Protocol, SafetyNumber, Session } from './protocol.ts'
 import { KeyedBuckets } from './rate.ts'
 import type {
   FriendRecord,
@@ -176,7 +176,7 @@ export interface Client extends TypedEvents<ClientEvents> {
   setNickname(nickname: string, options?: CallOptions): Promise<void>
   setIcon(icon: Uint8Array | undefined, options?: CallOptions): Promise<void>
   /** The safety number to compare with the friend out of band. */
-  safetyNumber(key: FriendRef, options?: CallOptions): Promise<string>
+  safetyNumber(key: FriendRef, options?: CallOptions): Promise<SafetyNumber>
   /** Records that the user compared safety numbers; clears keyChanged. */
   markVerified(key: FriendRef, options?: CallOptions): Promise<Friend>
   /** Stops timers, announces CLIENT_OFFLINE, detaches and closes the store. */
@@ -539,9 +539,10 @@ export async function startCore(c: CoreComponents): Promise<Client> {
 
   const answer = (p: Peer, request: FrameOf<'FRIEND_REQUEST'>) => {
     if (!link) return
-    const { frame, session } = protocol.answer(request, nextNonce(META_REQUEST_NONCE))
-    link.send(frame)
-    installSession(p, session)
+    const answered = protocol.answer(request, nextNonce(META_REQUEST_NONCE))
+    if (!answered) return
+    link.send(answered.frame)
+    installSession(p, answered.session)
   }
 
   const onConfirm = (frame: FrameOf<'FRIEND_CONFIRM'>) => {
@@ -698,7 +699,16 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     refreshPresence: async (minNonce) =>
       presenceFrame('CLIENT_UPDATE', minNonce) as FrameOf<'CLIENT_UPDATE'>,
   })
-  link.announce(online)
+  const announced = link.announce(online)
+  if (!announced.ok) {
+    // the node holds newer presence (our stored nonce is behind, e.g. a restored backup)
+    const floor = announced.reason === 'stale' ? (link.lookup(protocol.hash)?.nonce ?? 0) : -1
+    const retry = floor >= 0 ? link.announce(presenceFrame('CLIENT_ONLINE', floor)) : announced
+    if (!retry.ok) {
+      link.detach()
+      throw new ClientError('protocol', `the node refused our presence: ${retry.reason}`)
+    }
+  }
   for (const p of peers.values()) {
     applyInfo(p, link.lookup(p.record.hash))
     if (available(p)) offer(p)
@@ -878,7 +888,10 @@ export async function startCore(c: CoreComponents): Promise<Client> {
   const updateIdentity = (next: IdentityRecord) => {
     store.putIdentity(next)
     identity = next
-    link?.announce(presenceFrame('CLIENT_UPDATE'))
+    const result = link?.announce(presenceFrame('CLIENT_UPDATE'))
+    if (result && !result.ok) {
+      throw new ClientError('protocol', `the node refused our presence: ${result.reason}`)
+    }
   }
 
   const client: Client = {

@@ -1,2 +1,50 @@
-// Public face of @chat6/client: identity, friends, sessions and messages.
-export {}
+// Public face of @chat6/client: a chat6 user or bot. Identity, friends, forward-secret
+// sessions and messages that are stored before they are sent or acknowledged.
+export type {
+  CallOptions,
+  Client,
+  ClientEvents,
+  ClientLimits,
+  Friend,
+  FriendRef,
+  FriendRequest,
+  HistoryOptions,
+  Message,
+  MessageRef,
+  Receipt,
+  SendOptions,
+  StopOptions,
+} from './client.ts'
+export type { Clock, TimerId } from './clock.ts'
+export * from './constants.ts'
+export { type ClientOptions, createClient } from './create.ts'
+export {
+  ClientError,
+  type ClientErrorCode,
+  StoreError,
+  type StoreErrorCode,
+} from './errors.ts'
+export type { TypedEvents } from './events.ts'
+export type {
+  Attach,
+  LinkHandlers,
+  NodeLink,
+  PresenceChange,
+  PresenceInfo,
+  SendResult,
+} from './link.ts'
+export { attachTo } from './node-link.ts'
+export type { SafetyNumber } from './protocol.ts'
+export { createMemoryStore } from './store/memory.ts'
+export { createSqliteStore, SCHEMA_VERSION, type SqliteStoreOptions } from './store/sqlite.ts'
+export type {
+  BlockedRecord,
+  FriendRecord,
+  HistoryQuery,
+  IdentityRecord,
+  MessageRecord,
+  MessageState,
+  NewMessage,
+  RequestRecord,
+  Store,
+} from './store/types.ts'

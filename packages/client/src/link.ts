@@ -38,8 +38,11 @@ export interface LinkHandlers {
 
 /** The client's end of its attachment to a node. */
 export interface NodeLink {
-  /** Floods signed presence (CLIENT_ONLINE, CLIENT_UPDATE, CLIENT_OFFLINE) into the mesh. */
-  announce(frame: FrameOf<'CLIENT_ONLINE' | 'CLIENT_UPDATE' | 'CLIENT_OFFLINE'>): void
+  /**
+   * Floods signed presence (CLIENT_ONLINE, CLIENT_UPDATE, CLIENT_OFFLINE) into the mesh.
+   * `stale`: the node holds presence with a higher nonce.
+   */
+  announce(frame: FrameOf<'CLIENT_ONLINE' | 'CLIENT_UPDATE' | 'CLIENT_OFFLINE'>): SendResult
   /** Routes an end-to-end frame toward its `target_hash`. */
   send(
     frame: FrameOf<

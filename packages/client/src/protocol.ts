@@ -14,6 +14,13 @@ export interface PendingOffer {
   destroy(): void
 }
 
+/** What two friends compare out of band: 60 digits, grouped for display, and a QR payload. */
+export interface SafetyNumber {
+  readonly digits: string
+  readonly text: string
+  readonly qr: Uint8Array
+}
+
 export type PresenceType = 'CLIENT_ONLINE' | 'CLIENT_UPDATE'
 export type ReceiptType = 'MESSAGE_RECV' | 'MESSAGE_READ'
 
@@ -41,11 +48,11 @@ export interface Protocol {
   ): { frame: FrameOf<'FRIEND_REQUEST'>; hash: Uint8Array; pending: PendingOffer }
   /** Whether a FRIEND_REQUEST is addressed to us and its proof verifies. */
   verifyRequest(frame: FrameOf<'FRIEND_REQUEST'>): boolean
-  /** Answers a verified request: our FRIEND_CONFIRM and the new session. */
+  /** Answers a verified request: our FRIEND_CONFIRM and the new session (undefined: refused). */
   answer(
     request: FrameOf<'FRIEND_REQUEST'>,
     nonce: number,
-  ): { frame: FrameOf<'FRIEND_CONFIRM'>; session: Session }
+  ): { frame: FrameOf<'FRIEND_CONFIRM'>; session: Session } | undefined
   /** Completes our offer with a confirm from `peerKey`; undefined if it does not verify or bind. */
   complete(
     pending: PendingOffer,
@@ -71,7 +78,7 @@ export interface Protocol {
   /** The default chat of us and a peer (§11). */
   defaultChatId(peerKey: Uint8Array): Uint8Array
   /** The safety number both sides compute for the pair. */
-  safetyNumber(peerKey: Uint8Array): string
+  safetyNumber(peerKey: Uint8Array): SafetyNumber
   /** Wipes our identity secret. */
   destroy(): void
 }

@@ -14,7 +14,8 @@ import { fakeClient, type Harnessed } from './helpers/harness.ts'
 const root = mkdtempSync(join(tmpdir(), 'chat6-client-sqlite-'))
 const mounts: string[] = []
 afterAll(() => {
-  for (const m of mounts) execFileSync('umount', [m])
+  // lazy: a store a failed test left open must not keep the mount busy
+  for (const m of mounts) execFileSync('umount', ['-l', m])
   rmSync(root, { recursive: true, force: true })
 })
 let n = 0
@@ -167,6 +168,8 @@ describe.each(modes)('sqlite: disk full (%s)', (mode) => {
     expect(all).toHaveLength(40)
     expect(new Set(all.map((m) => m.text)).size).toBe(40)
     expect(await a.client.outbox()).toEqual([])
+    await b2.client.stop()
+    await a.client.stop()
   })
 })
 

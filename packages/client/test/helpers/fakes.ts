@@ -169,8 +169,10 @@ export function fakeProtocol(givenKey: Uint8Array = bytes(32)): FakeProtocol {
       const [a, b] = toHex(key) < toHex(peer) ? [key, peer] : [peer, key]
       return sha256(a, b).slice(0, 16)
     },
-    safetyNumber: (peer) =>
-      toHex(sha256(...[key, peer].sort((a, b) => (toHex(a) < toHex(b) ? -1 : 1)))).slice(0, 12),
+    safetyNumber: (peer) => {
+      const digits = toHex(sha256(...[key, peer].sort((a, b) => (toHex(a) < toHex(b) ? -1 : 1))))
+      return { digits, text: digits, qr: new Uint8Array(65) }
+    },
     destroy() {},
   }
 }
@@ -228,7 +230,7 @@ export function fakeMesh(clock: Clock) {
     members.set(hex, m)
     return {
       announce(frame) {
-        if (!m.attached) return
+        if (!m.attached) return { ok: false, reason: 'detached' }
         const online = frame.type !== 'CLIENT_OFFLINE'
         m.presence = {
           clientkey,
@@ -247,6 +249,7 @@ export function fakeMesh(clock: Clock) {
               ? 'update'
               : 'offline',
         )
+        return { ok: true }
       },
       send(frame) {
         const target = members.get(toHex(frame.target_hash))
