@@ -1,0 +1,74 @@
+// What a line typed into the chat screen means: a message, or one of the slash commands.
+
+/** A parsed input line. */
+export type ChatInput =
+  | { kind: 'empty' }
+  | { kind: 'message'; text: string }
+  | { kind: 'add'; key: string; nick: string | undefined }
+  | { kind: 'accept'; who: string | undefined }
+  | { kind: 'reject'; who: string | undefined }
+  | { kind: 'nick'; name: string }
+  | { kind: 'verify'; confirm: boolean }
+  | { kind: 'switch'; who: string | undefined }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'error'; message: string }
+
+/** The slash commands, for /help and the footer. */
+export const CHAT_COMMANDS: readonly (readonly [string, string])[] = [
+  ['/add KEY [NICK]', 'send a friend request to KEY'],
+  ['/accept [WHO]', 'accept a friend request (the oldest if WHO is left out)'],
+  ['/reject [WHO]', 'reject a friend request'],
+  ['/nick NAME', 'change your nickname'],
+  ['/verify', "show the safety number with this friend; '/verify ok' marks them verified"],
+  ['/switch WHO', 'talk to another friend (or press Tab / Shift-Tab)'],
+  ['/help', 'show this list'],
+  ['/quit', 'leave (or Ctrl-C)'],
+  ['//text', 'send a message that starts with /'],
+]
+
+/**
+ * Parses a line typed on the chat screen.
+ * @example
+ * ```ts
+ * parseChatInput('/add q0Xz…= bob') // { kind: 'add', key: 'q0Xz…=', nick: 'bob' }
+ * parseChatInput('hello')          // { kind: 'message', text: 'hello' }
+ * ```
+ */
+export function parseChatInput(line: string): ChatInput {
+  const trimmed = line.trim()
+  if (trimmed === '') return { kind: 'empty' }
+  if (trimmed.startsWith('//')) return { kind: 'message', text: line.trimStart().slice(1) }
+  if (!trimmed.startsWith('/')) return { kind: 'message', text: line }
+  const [head = '', ...words] = trimmed.split(/\s+/)
+  const rest = trimmed.slice(head.length).trim()
+  switch (head.toLowerCase()) {
+    case '/add':
+      if (words[0] === undefined) return { kind: 'error', message: 'usage: /add KEY [NICK]' }
+      return {
+        kind: 'add',
+        key: words[0],
+        nick: words.length > 1 ? words.slice(1).join(' ') : undefined,
+      }
+    case '/accept':
+      return { kind: 'accept', who: rest === '' ? undefined : rest }
+    case '/reject':
+      return { kind: 'reject', who: rest === '' ? undefined : rest }
+    case '/nick':
+      if (rest === '') return { kind: 'error', message: 'usage: /nick NAME' }
+      return { kind: 'nick', name: rest }
+    case '/verify':
+      return { kind: 'verify', confirm: /^(ok|yes|confirm)$/i.test(rest) }
+    case '/switch':
+    case '/s':
+      return { kind: 'switch', who: rest === '' ? undefined : rest }
+    case '/help':
+    case '/?':
+      return { kind: 'help' }
+    case '/quit':
+    case '/q':
+    case '/exit':
+      return { kind: 'quit' }
+  }
+  return { kind: 'error', message: `unknown command ${head} (type /help)` }
+}
