@@ -314,3 +314,44 @@ export class RawPeer {
 }
 
 export { hashInput }
+
+/** A client identity for raw peers to sign presence with. */
+export function identity(seed: number): ClientIdentity {
+  return createClientIdentity(seededCrypto(5_000 + seed))
+}
+
+/** A signed presence frame, as a raw peer would relay it. */
+export function signedPresence(
+  id: ClientIdentity,
+  over: { type?: 'CLIENT_ONLINE' | 'CLIENT_UPDATE'; nonce: number; metric?: number; ttl?: number; nickname?: string },
+): FrameOf<'CLIENT_ONLINE'> {
+  return signProof(id, {
+    type: over.type ?? 'CLIENT_ONLINE',
+    timestamp: 0,
+    clientkey: id.publicKey,
+    nonce: over.nonce,
+    nickname: over.nickname ?? 'raw',
+    metric: over.metric ?? 0,
+    ttl: over.ttl ?? 64,
+  } as FrameOf<'CLIENT_ONLINE'>)
+}
+
+/** A signed CLIENT_OFFLINE. */
+export function signedOffline(id: ClientIdentity, nonce: number, ttl = 64): FrameOf<'CLIENT_OFFLINE'> {
+  return signProof(id, {
+    type: 'CLIENT_OFFLINE',
+    timestamp: 0,
+    clientkey: id.publicKey,
+    nonce,
+    ttl,
+  } as FrameOf<'CLIENT_OFFLINE'>)
+}
+
+/** Completes a raw peer's handshake with `node`. */
+export async function rawUp(mesh: Mesh, node: Chat6Node, opts: { host?: string; port?: number } = {}): Promise<RawPeer> {
+  const p = await RawPeer.dial(mesh, node, opts.host)
+  p.sendHello({ port: opts.port ?? 0 })
+  await mesh.clock.tick()
+  p.keys()
+  return p
+}
