@@ -66,6 +66,7 @@ interface Side {
   backlog: Uint8Array[]
   closedNotified: boolean
   closeRequested: boolean
+  closeError: Error | undefined
 }
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`)
@@ -115,6 +116,7 @@ export function createMemoryNetwork(init: MemoryNetworkInit): MemoryNetwork {
         backlog: [],
         closedNotified: false,
         closeRequested: false,
+        closeError: undefined,
       })
       this.sides = [mk(a, b, true, 0), mk(b, a, false, 1)]
       if (cutPairs.has(pairKey(a.host, b.host))) this.isCut = true
@@ -170,6 +172,7 @@ export function createMemoryNetwork(init: MemoryNetworkInit): MemoryNetwork {
         if (side.closedNotified) return
         side.closedNotified = true
         side.closeRequested = true
+        side.closeError = err
         side.closeHandler?.(err)
       }
       clock.setTimeout(() => notify(me, error), 0)
@@ -214,7 +217,9 @@ export function createMemoryNetwork(init: MemoryNetworkInit): MemoryNetwork {
       for (const b of backlog) fn(b)
     }
     onClose(fn: (error?: Error) => void): void {
-      this.link.sides[this.idx].closeHandler = fn
+      const side = this.link.sides[this.idx]
+      side.closeHandler = fn
+      if (side.closedNotified) fn(side.closeError)
     }
     close(): void {
       this.link.shutdown(this.idx, true)

@@ -473,7 +473,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     if (rec === undefined || rec.frameHashKey !== line.hashKey) {
       if (!this.crypto.verifyProof(f)) return this.drop(link, 'bad_proof', f.type)
     }
-    if (f.type === 'CLIENT_ONLINE' && !link.relays) {
+    // relays for others (§12.2): presence of two keys with a finite metric (a poisoned reverse is not relaying)
+    if (f.type !== 'CLIENT_OFFLINE' && f.metric < INF && !link.relays) {
       if (link.firstOnlineKey === undefined) link.firstOnlineKey = id
       else if (link.firstOnlineKey !== id) link.relays = true
     }
