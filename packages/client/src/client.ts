@@ -615,10 +615,12 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     link.send(protocol.sealReceipt(session, type, p.record.hash, ref))
   }
 
-  /** An unknown sid means the sender holds a session we lost (we restarted): renew once. */
+  /**
+   * An unknown sid means the sender holds a session we lost: offer a new one, at most once per
+   * retry interval. Sending goes on meanwhile, so a forged frame cannot stall the outbox.
+   */
   const renewIfStale = (p: Peer) => {
     if (p.outstanding || clock.now() - p.lastRenewAt < limits.retryInterval) return
-    p.keyed = false
     offer(p)
   }
 

@@ -89,6 +89,29 @@ describe('integration: two real nodes, memory network', () => {
     )
   })
 
+  it('behavior: the echo bot of the README answers a new friend', async () => {
+    const { clock, start } = await world()
+    const bot = await start(0, { nickname: 'echo' })
+    // the handlers of examples/echo-bot.ts
+    bot.on('friend-request', (request) => void bot.accept(request.key))
+    bot.on('message', async (message) => {
+      await bot.markRead(message)
+      if (message.text !== undefined)
+        await bot.send(message.peer, message.text, { chatid: message.chatid })
+    })
+    const alice = await start(1, { nickname: 'alice' })
+    const replies: Message[] = []
+    const receipts: Receipt[] = []
+    alice.on('message', (m) => replies.push(m))
+    alice.on('receipt', (r) => receipts.push(r))
+    await clock.runUntil(() => false, { maxMs: 1000 })
+    await alice.addFriend(bot.key)
+    await alice.send(bot.key, 'ping')
+    expect(await clock.runUntil(() => replies.length === 1)).toBe(true)
+    expect(replies[0]?.text).toBe('ping')
+    expect(await clock.runUntil(() => receipts.some((r) => r.state === 'read'))).toBe(true)
+  })
+
   it('behavior: presence follows nickname changes and a clean stop; queued messages go out when the friend returns', async () => {
     const { clock, start } = await world()
     const alice = await start(0, { nickname: 'alice' })
