@@ -14,6 +14,8 @@ export interface ParsedCommand {
   /** Positionals by name; a `rest` positional holds the remaining words joined by spaces. */
   args: Record<string, string>
   help: boolean
+  /** The words after the command name, as given (for forwarding). */
+  argv: string[]
 }
 
 /** What the top level of `chat6` was asked. */
@@ -108,7 +110,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     throw new CliError('usage', `unexpected argument '${words[0]}' for 'chat6 ${spec.name}'`, {
       hint: `usage: ${usageLine(spec)}`,
     })
-  return { spec, values, args, help }
+  return { spec, values, args, help, argv: [...argv] }
 }
 
 /**

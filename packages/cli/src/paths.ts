@@ -61,7 +61,7 @@ export interface DataFiles {
 export function dataFiles(dir: string): DataFiles {
   return {
     dir,
-    store: join(dir, 'chat6.db'),
+    store: join(dir, 'client.db'),
     config: join(dir, 'config.json'),
     knownNodes: join(dir, 'known-nodes.json'),
     nodeSocket: socketPath(dir, 'node.sock'),

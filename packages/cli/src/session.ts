@@ -1,0 +1,225 @@
+// A session: the client of the data dir, open on a node of its own in this process. It holds
+// client.sock for as long as it is open, which locks the data dir and lets other chat6
+// commands on the same data dir run inside it (forwarded) instead of failing.
+import { existsSync } from 'node:fs'
+import { type Client, createClient, createSqliteStore, type Store } from '@chat6/client'
+import type { Chat6Node } from '@chat6/node'
+import { parseCommand } from './args.ts'
+import { readConfig } from './config.ts'
+import { type Context, makeContext } from './context.ts'
+import { type ControlServer, probe, requestControl, serveControl } from './control.ts'
+import { CliError, formatError, toCliError } from './errors.ts'
+import { EXIT } from './exit-codes.ts'
+import { toHex } from './format.ts'
+import { type NetworkPlan, networkPlan, startNode, waitForPeer } from './network.ts'
+import { nodeStatus } from './node-status.ts'
+import { unlockPassphrase } from './passphrase.ts'
+import { findCommand } from './spec.ts'
+
+/** Time for presence to arrive once the first peer is up, ms. */
+export const PRESENCE_SETTLE_MS = 1500
+/** Time to wait for a first peer before going on without one, ms. */
+export const PEER_TIMEOUT_MS = 5000
+
+/** A command that runs against an open session. */
+export type SessionCommand = (ctx: Context, session: Session) => Promise<number>
+
+/** The open client of a data dir. */
+export interface Session {
+  node: Chat6Node
+  client: Client
+  plan: NetworkPlan
+  startedAt: number
+  /** Resolves once the node has a peer and presence had time to arrive; false if no peer. */
+  settled(): Promise<boolean>
+  close(): Promise<void>
+}
+
+/** Runs forwarded commands (see commands/index.ts), set once to avoid an import cycle. */
+let forwardedRunners: Readonly<Record<string, SessionCommand>> = {}
+/** Registers the session commands that may be forwarded to a running session. */
+export function registerSessionCommands(runners: Readonly<Record<string, SessionCommand>>): void {
+  forwardedRunners = runners
+}
+
+/**
+ * Opens the store of the data dir, or says why not.
+ * @throws CliError `not_found` when there is no identity
+ */
+export function openStore(ctx: Context): Store {
+  if (!existsSync(ctx.files.store))
+    throw new CliError('not_found', `no identity in ${ctx.files.dir}`, {
+      hint: "create one with 'chat6 init --nick NAME' (or pick another --data-dir)",
+    })
+  const store = createSqliteStore(ctx.files.store)
+  if (store.getIdentity() === undefined) {
+    store.close()
+    throw new CliError('not_found', `no identity in ${ctx.files.dir}`, {
+      hint: "create one with 'chat6 init --nick NAME'",
+    })
+  }
+  return store
+}
+
+async function handleForwarded(
+  session: Session,
+  argv: string[],
+  stdoutIsTTY: boolean,
+  reply: (r: { out: string } | { err: string } | { exit: number }) => void,
+  signal: AbortSignal,
+  base: Context,
+): Promise<void> {
+  const io = {
+    ...base.io,
+    stdout: { write: (t: string) => reply({ out: t }), isTTY: stdoutIsTTY },
+    stderr: { write: (t: string) => reply({ err: t }) },
+  }
+  try {
+    const spec = findCommand(argv[0] ?? '')
+    const runner = forwardedRunners[argv[0] ?? '']
+    if (spec === undefined || runner === undefined)
+      throw new CliError('usage', `'${argv[0]}' cannot be forwarded`)
+    const parsed = parseCommand(spec, argv.slice(1))
+    const ctx = makeContext(parsed, io, { signal, forwarded: true })
+    reply({ exit: await runner(ctx, session) })
+  } catch (e) {
+    const err = toCliError(e)
+    reply({ err: formatError(err, base.debug) })
+    reply({ exit: err.exitCode })
+  }
+}
+
+/**
+ * Opens the client of `ctx`'s data dir with a node of its own.
+ * @param defaultListen - false for client commands unless --listen or config.json says otherwise
+ * @throws CliError `conflict` (data dir in use), `not_found` (no identity), `passphrase`, `network`
+ */
+export async function openSession(ctx: Context): Promise<Session> {
+  const config = await readConfig(ctx.files.config)
+  const plan = await networkPlan(ctx.parsed.values, config, false)
+  let control: ControlServer | undefined
+  let session: Session | undefined
+  const pendingStatus = (): unknown => ({ role: 'client', starting: true })
+  control = await serveControl(
+    ctx.files.clientSocket,
+    async (req, reply, signal) => {
+      if (session === undefined) {
+        if (req.op === 'status') reply({ status: pendingStatus() })
+        else {
+          reply({ err: 'chat6: error: the client on this data dir is still starting\n' })
+          reply({ exit: EXIT.CONFLICT })
+        }
+        return
+      }
+      if (req.op === 'status') {
+        const friends = await session.client.friends()
+        const outbox = await session.client.outbox()
+        reply({
+          status: {
+            ...nodeStatus(session.node, session.startedAt, 'client'),
+            client: {
+              nickname: session.client.nickname,
+              hash: toHex(session.client.hash),
+              friends: friends.length,
+              online: friends.filter((f) => f.online).length,
+              outbox: outbox.length,
+            },
+          },
+        })
+        return
+      }
+      await handleForwarded(session, req.argv, req.stdoutIsTTY, reply, signal, ctx)
+    },
+    'another chat6 client (chat, daemon or a command)',
+  )
+  let node: Chat6Node | undefined
+  let store: Store | undefined
+  try {
+    store = openStore(ctx)
+    const sealed = store.getIdentity()?.sealed === true
+    const passphrase = sealed ? await unlockPassphrase(ctx) : undefined
+    node = await startNode(plan, ctx.files.dir)
+    const client = await createClient({
+      node,
+      store,
+      ...(passphrase === undefined ? {} : { passphrase }),
+    })
+    store = undefined
+    const startedAt = Date.now()
+    const liveNode = node
+    let settling: Promise<boolean> | undefined
+    const ctrl = control
+    session = {
+      node: liveNode,
+      client,
+      plan,
+      startedAt,
+      settled: () => {
+        settling ??= (async () => {
+          if (plan.peers.length === 0 && liveNode.listenAddress === undefined) return false
+          try {
+            await waitForPeer(liveNode, plan, PEER_TIMEOUT_MS)
+          } catch (e) {
+            if (plan.peers.length > 0) ctx.err(`chat6: warning: ${(e as Error).message}\n`)
+            return false
+          }
+          await new Promise((r) => setTimeout(r, PRESENCE_SETTLE_MS))
+          return true
+        })()
+        return settling
+      },
+      close: async () => {
+        await client.stop().catch(() => {})
+        await liveNode.stop().catch(() => {})
+        await ctrl.close()
+      },
+    }
+    return session
+  } catch (e) {
+    store?.close()
+    await node?.stop().catch(() => {})
+    await control.close()
+    control = undefined
+    throw e
+  }
+}
+
+/** Runs a session command: forwarded to a running session on the data dir, or in its own. */
+export function sessionRunner(cmd: SessionCommand): (ctx: Context) => Promise<number> {
+  return async (ctx) => {
+    if (!ctx.forwarded && (await probe(ctx.files.clientSocket))) return forward(ctx)
+    const session = await openSession(ctx)
+    try {
+      return await cmd(ctx, session)
+    } finally {
+      await session.close()
+    }
+  }
+}
+
+/** Runs the command in the process that holds the data dir's client, relaying its output. */
+async function forward(ctx: Context): Promise<number> {
+  let exit: number = EXIT.FAILURE
+  let ended = false
+  await requestControl(
+    ctx.files.clientSocket,
+    {
+      op: 'run',
+      argv: [ctx.parsed.spec.name, ...ctx.parsed.argv],
+      stdoutIsTTY: ctx.io.stdout.isTTY === true,
+    },
+    (r) => {
+      if ('out' in r) ctx.out(r.out)
+      else if ('err' in r) ctx.err(r.err)
+      else if ('exit' in r) {
+        exit = r.exit
+        ended = true
+      } else if ('error' in r) {
+        ctx.err(`chat6: error: ${r.error}\n`)
+        ended = true
+      }
+    },
+  )
+  if (!ended) throw new CliError('failed', 'the chat6 process holding this data dir went away')
+  return exit
+}
