@@ -13,6 +13,19 @@ if (process.env.CHAT6_WRITE_VECTORS === '1')
 // biome-ignore lint/suspicious/noExplicitAny: the file is JSON, checked field by field below
 const file: any = JSON.parse(readFileSync(VECTORS_FILE, 'utf8'))
 
+const SPEC_FILE = new URL('../../../docs/protocol.md', import.meta.url)
+
+describe('docs/protocol.md §15', () => {
+  it('behavior: every example line of the walk-through is a line of the vector file', () => {
+    const spec = readFileSync(SPEC_FILE, 'utf8')
+    const section = spec.slice(spec.indexOf('## 15. Test vectors'), spec.indexOf('## 16.'))
+    const lines = [...section.matchAll(/```\n([^`]+?)\n```/g)].map((m) => m[1] as string)
+    expect(lines.length).toBeGreaterThanOrEqual(3)
+    const known = new Set(file.frames.map((f: { line: string }) => f.line))
+    for (const line of lines) expect(known.has(line), line.slice(0, 60)).toBe(true)
+  })
+})
+
 const u64be = (n: number) => {
   const b = new Uint8Array(8)
   new DataView(b.buffer).setBigUint64(0, BigInt(n))
