@@ -1,9 +1,10 @@
 // The client's rules (§10, §11) on the fake mesh and the virtual clock: no real sleeps.
+
+import { createVirtualClock } from '@chat6/node'
 import { describe, expect, it } from 'vitest'
 import { toHex } from '../src/bytes.ts'
 import type { Friend, FriendRequest, Message, Receipt } from '../src/client.ts'
 import { createMemoryStore } from '../src/store/memory.ts'
-import { createVirtualClock } from './helpers/clock.ts'
 import { fakeMesh, sha256 } from './helpers/fakes.ts'
 import { fakeClient, type Harnessed, memoryDisk, record } from './helpers/harness.ts'
 
