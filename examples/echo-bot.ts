@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { createClient, createSqliteStore } from '@chat6/client'
 import { createNode, defaultDataDir } from '@chat6/node'
 
-const dataDir = process.env.CHAT6_DATA ?? defaultDataDir()
+const { CHAT6_DATA, CHAT6_PASSPHRASE } = process.env
+const dataDir = CHAT6_DATA ?? defaultDataDir()
 mkdirSync(dataDir, { recursive: true })
 const node = createNode({ dataDir })
 await node.start()
@@ -13,14 +14,15 @@ const bot = await createClient({
   node,
   store: createSqliteStore(join(dataDir, 'echo-bot.db')),
   nickname: 'echo',
-  passphrase: process.env.CHAT6_PASSPHRASE,
+  passphrase: CHAT6_PASSPHRASE,
 })
 console.log(`echo bot online, add me: ${Buffer.from(bot.key).toString('base64')}`)
 
 bot.on('friend-request', (request) => void bot.accept(request.key))
 bot.on('message', async (message) => {
   await bot.markRead(message)
-  if (message.text !== undefined) await bot.send(message.peer, message.text, { chatid: message.chatid })
+  const { peer, text, chatid } = message
+  if (text !== undefined) await bot.send(peer, text, { chatid })
 })
 process.once('SIGINT', async () => {
   await bot.stop()

@@ -96,8 +96,8 @@ describe('integration: two real nodes, memory network', () => {
     bot.on('friend-request', (request) => void bot.accept(request.key))
     bot.on('message', async (message) => {
       await bot.markRead(message)
-      if (message.text !== undefined)
-        await bot.send(message.peer, message.text, { chatid: message.chatid })
+      const { peer, text, chatid } = message
+      if (text !== undefined) await bot.send(peer, text, { chatid })
     })
     const alice = await start(1, { nickname: 'alice' })
     const replies: Message[] = []
