@@ -100,11 +100,17 @@ export function linksUp(mesh: Mesh): () => boolean {
 /**
  * Messages a client showed more than once (by sender and msgid): should be empty.
  * @returns `sender/msgid` keys seen twice or more
+ * @example
+ * ```ts
+ * expect(shownTwice(mesh, 1)).toEqual([])
+ * ```
  */
-export function shownTwice(client: MeshClient): string[] {
+export function shownTwice(mesh: Mesh, who: ClientRef): string[] {
+  const id = idOf(mesh, who)
+  const client = mesh.clients.find((c) => c.id === id)
   const seen = new Set<string>()
   const twice: string[] = []
-  for (const m of client.received) {
+  for (const m of client?.received ?? []) {
     const k = `${base64Encode(m.peer)}/${base64Encode(m.msgid)}`
     if (seen.has(k)) twice.push(k)
     seen.add(k)

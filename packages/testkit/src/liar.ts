@@ -31,6 +31,8 @@ export interface Liar {
   readonly lies: number
   start(): Promise<void>
   dial(addr: Address): Promise<void>
+  /** Sends `frame` (timestamp renewed, link MAC added) to every peer whose link is up. */
+  inject(frame: Frame): void
   /** Node ids of the peers whose link is up. */
   peers(): string[]
   stop(): void
@@ -185,6 +187,9 @@ export function createLiar(init: LiarInit): Liar {
     },
     async dial(addr) {
       await adopt(await init.transport.dial(addr), 'initiator')
+    },
+    inject(frame) {
+      for (const p of peers) send(p, frame)
     },
     peers: () =>
       [...peers]

@@ -1,6 +1,7 @@
 // The public shapes of a mesh: what createMesh takes and the handles it gives back.
 import type { Client, ClientLimits, Message } from '@chat6/client'
 import type { Address, Chat6Node, MemoryNetwork, NodeOptions, VirtualClock } from '@chat6/node'
+import type { Frame } from '@chat6/wire'
 import type { MeshClient, MeshClientSpec } from './clients.ts'
 import type { FrameFaults } from './faults.ts'
 import type { Edge, Topology } from './topology.ts'
@@ -139,6 +140,13 @@ export interface Mesh extends AsyncDisposable {
   restart(index: number): Promise<void>
   /** Adds a node to the running mesh; resolves with its index once started. */
   addNode(opts?: AddNodeOptions): Promise<number>
+  /**
+   * Makes the liar at `index` send `frame` to its peers, with a fresh timestamp and a valid link
+   * MAC: a replayed or forged frame arriving from a node that completed the handshake.
+   */
+  inject(index: number, frame: Frame): void
+  /** Routed frames the liar at `index` has dropped, and presence frames it re-advertised with metric 0. */
+  liarStats(index: number): { dropped: number; lies: number }
   /** Sets (or clears, with undefined) the seeded frame faults. */
   setFaults(faults: FrameFaults | undefined): void
   /** Stops everything; also what `await using` calls. */

@@ -76,6 +76,7 @@ export async function createMesh(init: MeshInit): Promise<Mesh> {
   const byHost = new Map<string, Slot>()
   const cutPairs = new Set<string>()
   const backoff = new Map<string, number>()
+  const dialing = new Set<string>()
   let faults: FrameFaults | undefined = init.faults
   const pool = new ClientPool({
     clock,
@@ -189,12 +190,18 @@ export async function createMesh(init: MeshInit): Promise<Mesh> {
     const sa = slots[a]
     const sb = slots[b]
     if (stopped || sa === undefined || sb === undefined || !sa.alive || !sb.alive) return
-    if (cutPairs.has(pairKey(a, b)) || connected(sa, sb)) return
+    const key = pairKey(a, b)
+    if (cutPairs.has(key) || dialing.has(key) || connected(sa, sb)) return
     const dialer = sa.node ?? sa.liar
     const incarnation = sa.incarnation
+    dialing.add(key)
     dialer?.dial(sb.address).then(
-      () => backoff.delete(pairKey(a, b)),
       () => {
+        dialing.delete(key)
+        backoff.delete(key)
+      },
+      () => {
+        dialing.delete(key)
         if (sa.incarnation !== incarnation) return
         const wait = Math.min(REDIAL_MAX, backoff.get(pairKey(a, b)) ?? REDIAL_MIN)
         backoff.set(pairKey(a, b), wait * 2)
@@ -347,6 +354,13 @@ export async function createMesh(init: MeshInit): Promise<Mesh> {
       await startSlot(slot)
       return index
     },
+    inject(index, frame) {
+      liarAt(index).inject(frame)
+    },
+    liarStats(index) {
+      const l = liarAt(index)
+      return { dropped: l.dropped, lies: l.lies }
+    },
     setFaults(f) {
       if (f !== undefined) checkFaults(f)
       faults = f
@@ -360,6 +374,12 @@ export async function createMesh(init: MeshInit): Promise<Mesh> {
     async [Symbol.asyncDispose]() {
       await mesh.stop()
     },
+  }
+
+  const liarAt = (i: number): Liar => {
+    const l = slotOf(i).liar
+    if (l === undefined) throw new MeshInputError('index', `node ${i} is not a liar`)
+    return l
   }
 
   const slotOf = (i: number): Slot => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { everyNodeKnows } from '../src/conditions.ts'
 import { createMesh } from '../src/mesh.ts'
 
 describe('mesh', () => {
@@ -15,6 +16,55 @@ describe('mesh', () => {
       what: 'relinked',
     })
     expect(mesh.nodes[2]?.id).not.toBe(oldId)
-    expect(mesh.trace.entries.some((e) => e.type === 'HELLO')).toBe(true)
+    expect(mesh.nodes[2]?.incarnation).toBe(1)
+  })
+
+  it('behavior: one seed gives the same run, frame for frame', async () => {
+    const run = async (seed: number) => {
+      await using mesh = await createMesh({
+        nodes: 8,
+        topology: { random: { degree: 3 } },
+        seed,
+        clients: 3,
+        faults: { delay: 0.05, delayMs: [1, 50] },
+      })
+      for (let j = 0; j < 3; j++) await mesh.until(everyNodeKnows(mesh, j))
+      await mesh.befriend(0, 1)
+      await mesh.send(0, 1, 'hello')
+      await mesh.kill(4)
+      await mesh.advance(45_000)
+      return mesh.trace.print({ full: true, omit: [] })
+    }
+    const a = await run(21)
+    expect(a.length).toBeGreaterThan(1000)
+    expect(await run(21)).toBe(a)
+    expect(await run(22)).not.toBe(a)
+  })
+
+  it('behavior: a client restarted with its store keeps its identity and friends', async () => {
+    await using mesh = await createMesh({ nodes: 3, seed: 4, clients: [{ node: 0 }, { node: 2 }] })
+    await mesh.befriend(0, 1)
+    const key = mesh.clients[1]?.key
+    await mesh.stopClient(1, { clean: false })
+    await mesh.restartClient(1, { node: 1 })
+    expect(mesh.clients[1]?.key).toEqual(key)
+    expect((await mesh.client(1).friends()).map((f) => f.status)).toEqual(['friend'])
+    await mesh.until(
+      () => mesh.clients[0]?.friends.get(Buffer.from(key ?? []).toString('base64'))?.keyed === true,
+      {
+        what: 'keyed again after the restart',
+      },
+    )
+  })
+
+  it('error: waits name the seed and show the end of the trace', async () => {
+    await using mesh = await createMesh({ nodes: 2, seed: 77 })
+    await expect(mesh.until(() => false, { timeout: 1_000, what: 'never' })).rejects.toThrow(
+      /never did not hold within 1000 virtual ms .*seed 77; repeat with CHAT6_SEED=77/s,
+    )
+    await expect(mesh.until(() => false, { timeout: 20_000 })).rejects.toMatchObject({
+      name: 'MeshTimeoutError',
+      seed: 77,
+    })
   })
 })
