@@ -2,7 +2,9 @@
 // with exit code 8 (EXIT.UNAVAILABLE) rather than pretend to work.
 import type { Context } from '../context.ts'
 import { registerSessionCommands, type SessionCommand, sessionRunner } from '../session.ts'
+import { runChat } from './chat.ts'
 import { runDaemon } from './daemon.ts'
+import { runDemo } from './demo.ts'
 import { runInit, runWhoami } from './identity.ts'
 import { runNode } from './node.ts'
 import {
@@ -38,5 +40,7 @@ export const COMMAND_RUNNERS: Readonly<Record<string, CommandRunner>> = {
   node: runNode,
   status: runStatus,
   daemon: runDaemon,
+  chat: runChat,
+  demo: runDemo,
   ...Object.fromEntries(Object.entries(SESSION_COMMANDS).map(([k, v]) => [k, sessionRunner(v)])),
 }
