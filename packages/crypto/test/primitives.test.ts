@@ -1,4 +1,5 @@
 // Published vectors for every primitive, run against both backends.
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { _hchacha20 } from '../src/backends/_hchacha.ts'
 import { createCrypto, nativeAvailable } from '../src/index.ts'
@@ -27,6 +28,18 @@ describe('backend selection', () => {
       expect(createCrypto().backend).toBe('noble')
     } finally {
       proc.getBuiltinModule = saved
+    }
+  })
+  it('behavior: no source file imports a Node builtin at run time (the package loads in browsers)', () => {
+    const dir = new URL('../src/', import.meta.url)
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ts'),
+    )
+    expect(files.length).toBeGreaterThan(5)
+    for (const f of files) {
+      const text = readFileSync(new URL(f, dir), 'utf8')
+      expect(text, f).not.toMatch(/^import (?!type )[^\n]*from 'node:/m)
+      expect(text, f).not.toMatch(/\brequire\(/)
     }
   })
   it('error: a bad option names its field', () => {
