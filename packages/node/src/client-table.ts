@@ -11,7 +11,7 @@ export interface ClientRecord {
   /** base64 client hash: the key everywhere in the node. */
   readonly id: string
   readonly hash: Uint8Array<ArrayBuffer>
-  readonly clientkey: Uint8Array<ArrayBuffer>
+  readonly clientkey: Uint8Array
   /** Held presence (highest nonce accepted). */
   frame: PresenceFrame
   /** Its MSGHASH, as bytes and base64 (the verified-proof cache, §8.1). */

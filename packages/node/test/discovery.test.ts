@@ -1,9 +1,9 @@
+import type { FrameOf } from '@chat6/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   type Address,
   type Chat6Node,
   createMemoryKnownNodesStore,
-  type FrameOf,
   type Transport,
 } from '../src/index.ts'
 import { createMesh, type Mesh, RawPeer, rawUp, TestClient } from './helpers.ts'

@@ -175,13 +175,13 @@ export class TestClient {
     return {
       type: 'MESSAGE_SEND',
       timestamp: 0,
-      target_hash: to,
+      target_hash: to as Uint8Array<ArrayBuffer>,
       origin: this.identity.hash,
       sid: new Uint8Array(16).fill(1),
-      chatid: opts.chatid ?? new Uint8Array(16).fill(2),
-      msgid: opts.msgid ?? r.bytes(16),
+      chatid: (opts.chatid ?? new Uint8Array(16).fill(2)) as Uint8Array<ArrayBuffer>,
+      msgid: (opts.msgid ?? r.bytes(16)) as Uint8Array<ArrayBuffer>,
       mtype: 1,
-      message: opts.body ?? r.bytes(64),
+      message: (opts.body ?? r.bytes(64)) as Uint8Array<ArrayBuffer>,
       ttl: 64,
     }
   }
