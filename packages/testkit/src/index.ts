@@ -15,7 +15,7 @@ export {
 } from './conditions.ts'
 export { MeshInputError, MeshInvariantError, MeshTimeoutError } from './errors.ts'
 export type { FrameFaults } from './faults.ts'
-export { assertNoRouteLoops } from './invariants.ts'
+export { assertNoRouteLoops, assertPresenceAgrees } from './invariants.ts'
 export { createMesh } from './mesh.ts'
 export type { AddNodeOptions, Mesh, MeshInit, MeshNode, UntilOptions } from './mesh-types.ts'
 export { deriveSeed, seeds } from './seed.ts'

@@ -40,3 +40,38 @@ export function assertNoRouteLoops(mesh: Mesh, hashes?: Iterable<string>): void 
     }
   }
 }
+
+/**
+ * Throws a `MeshInvariantError` if a running client's view of a friend (online, reachable)
+ * disagrees with the presence table of the node it is attached to. Call it once the mesh is
+ * quiet: in flight, the client legitimately lags its node by one event.
+ * @example
+ * ```ts
+ * await mesh.advance(60_000)
+ * assertPresenceAgrees(mesh)
+ * ```
+ */
+export function assertPresenceAgrees(mesh: Mesh): void {
+  const problems: string[] = []
+  for (const c of mesh.clients) {
+    const node = mesh.nodes[c.node]?.node
+    if (!c.alive || node === undefined) continue
+    for (const f of c.friends.values()) {
+      const info = node.client(f.hash)
+      const online = info?.status === 'online'
+      const reachable = online && info?.reachable === true
+      if (f.online !== online || f.reachable !== reachable) {
+        const name = mesh.clients.find((x) => x.id === info?.id)?.name ?? info?.id ?? '?'
+        problems.push(
+          `${c.name} sees ${name} online=${f.online} reachable=${f.reachable}, but its node ${mesh.nodes[c.node]?.name} holds online=${online} reachable=${reachable}`,
+        )
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new MeshInvariantError(
+      `client and node disagree on presence (seed ${mesh.seed}): ${problems.join('; ')}`,
+      mesh.seed,
+    )
+  }
+}

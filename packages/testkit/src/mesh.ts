@@ -185,8 +185,11 @@ export async function createMesh(init: MeshInit): Promise<Mesh> {
     return a.liar?.peers().includes(b.id) ?? false
   }
 
-  // The lower index of an edge dials; a failed dial is retried with doubling backoff.
-  const ensureEdge = (a: number, b: number): void => {
+  // The lower index of an edge dials (unless only the other can); a failed dial is retried with
+  // doubling backoff.
+  const ensureEdge = (x: number, y: number): void => {
+    // a node that does not listen (listen: false) can only dial
+    const [a, b] = slots[y]?.options.listen === false ? [y, x] : [x, y]
     const sa = slots[a]
     const sb = slots[b]
     if (stopped || sa === undefined || sb === undefined || !sa.alive || !sb.alive) return
