@@ -19,17 +19,29 @@ if (mode === 'chat6') {
   })
   await node.start()
   process.stdout.write(`${node.listenAddress?.port}\n`)
-  process.stdin.on('data', async () => {
-    const cpu = process.cpuUsage()
-    process.stderr.write(`${JSON.stringify({ forwarded: node.stats().forwarded, drops: node.stats().drops, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`)
-    await node.stop()
-    process.exit(0)
+  // 'mark' starts a measurement, 'report' prints CPU time and frames forwarded since, 'stop' exits
+  let mark = { cpu: process.cpuUsage(), forwarded: 0 }
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', async (cmd: string) => {
+    for (const c of cmd.trim().split('\n')) {
+      if (c === 'mark') mark = { cpu: process.cpuUsage(), forwarded: node.stats().forwarded }
+      if (c === 'report') {
+        const cpu = process.cpuUsage(mark.cpu)
+        const forwarded = node.stats().forwarded - mark.forwarded
+        process.stdout.write(`${JSON.stringify({ forwarded, cpuMs: (cpu.user + cpu.system) / 1000, drops: node.stats().drops })}\n`)
+      }
+      if (c === 'stop') {
+        await node.stop()
+        process.exit(0)
+      }
+    }
   })
 } else {
   // Bare relay: the first line of a connection names it ('A' or 'C'); lines from A go to C,
   // written with the same per-tick batching as the chat6 TCP transport.
   let toC: Socket | undefined
   let corked = false
+  let forwarded = 0
   const server = createServer({ noDelay: true }, (s) => {
     let role: string | undefined
     let rest = ''
@@ -55,6 +67,7 @@ if (mode === 'chat6') {
             })
           }
           toC.write(line, 'latin1')
+          forwarded++
         }
       }
       rest = text.slice(start)
@@ -65,5 +78,16 @@ if (mode === 'chat6') {
     const a = server.address()
     process.stdout.write(`${typeof a === 'object' && a !== null ? a.port : 0}\n`)
   })
-  process.stdin.on('data', () => process.exit(0))
+  let mark = { cpu: process.cpuUsage(), forwarded: 0 }
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', (cmd: string) => {
+    for (const c of cmd.trim().split('\n')) {
+      if (c === 'mark') mark = { cpu: process.cpuUsage(), forwarded }
+      if (c === 'report') {
+        const cpu = process.cpuUsage(mark.cpu)
+        process.stdout.write(`${JSON.stringify({ forwarded: forwarded - mark.forwarded, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`)
+      }
+      if (c === 'stop') process.exit(0)
+    }
+  })
 }

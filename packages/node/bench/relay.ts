@@ -97,6 +97,13 @@ async function chat6Chain() {
   const body = crypto.randomBytes(BODY)
 
   // throughput: inject in batches, keeping at most `window` frames in flight
+  const report = () =>
+    new Promise<{ forwarded: number; cpuMs: number }>((resolve) => {
+      proc.stdout?.once('data', (d: Buffer) => resolve(JSON.parse(d.toString())))
+      proc.stdin?.write('report\n')
+    })
+  proc.stdin?.write('mark\n')
+  await new Promise((r) => setTimeout(r, 50))
   const window = 20_000
   let sent = 0
   const t0 = performance.now()
@@ -111,6 +118,7 @@ async function chat6Chain() {
   }
   const secs = (performance.now() - t0) / 1000
   const throughput = N / secs
+  const relayB = await report()
 
   // latency at 1k frames/s: one frame per ms for 3 s
   const base = 1_000_000
@@ -128,7 +136,7 @@ async function chat6Chain() {
   await new Promise((r) => proc.once('exit', r))
   await a.stop()
   await c.stop()
-  return { throughput, secs, p50: pct(lat, 50), p99: pct(lat, 99), lineBytes: 0 }
+  return { throughput, secs, p50: pct(lat, 50), p99: pct(lat, 99), relayB }
 }
 
 async function bareChain(lines: string[]) {
@@ -142,6 +150,8 @@ async function bareChain(lines: string[]) {
     })
   const c = await open('C')
   const a = await open('A')
+  await new Promise((r) => setTimeout(r, 50))
+  proc.stdin?.write('mark\n')
   await new Promise((r) => setTimeout(r, 50))
   let got = 0
   c.on('data', (d: Buffer) => {
@@ -159,11 +169,15 @@ async function bareChain(lines: string[]) {
     await new Promise((r) => setImmediate(r))
   }
   const secs = (performance.now() - t0) / 1000
+  const relayB = await new Promise<{ forwarded: number; cpuMs: number }>((resolve) => {
+    proc.stdout?.once('data', (d: Buffer) => resolve(JSON.parse(d.toString())))
+    proc.stdin?.write('report\n')
+  })
   a.destroy()
   c.destroy()
   proc.stdin?.write('stop\n')
   await new Promise((r) => proc.once('exit', r))
-  return { throughput: N / secs, secs }
+  return { throughput: N / secs, secs, relayB }
 }
 
 // A sample of real lines for the bare chain: the same size as the chat6 ones.
@@ -184,8 +198,12 @@ const lines = await sampleLines()
 console.log(`relay bench: ${N} MESSAGE_SEND frames, ${BODY}-byte payload (${lines[0]?.length} bytes per line), chain A → B → C over TCP on ::1, B in its own process`)
 const bare = await bareChain(lines)
 const chat6 = await chat6Chain()
-console.log(`  chat6 relay        ${Math.round(chat6.throughput).toLocaleString('en')} frames/s (${chat6.secs.toFixed(2)} s)`)
-console.log(`  bare socket relay  ${Math.round(bare.throughput).toLocaleString('en')} frames/s (${bare.secs.toFixed(2)} s)`)
-console.log(`  ratio chat6/bare   ${(chat6.throughput / bare.throughput).toFixed(2)}`)
+const usPerFrame = (chat6.relayB.cpuMs * 1000) / chat6.relayB.forwarded
+console.log(`  chat6 chain        ${Math.round(chat6.throughput).toLocaleString('en')} frames/s end to end (${chat6.secs.toFixed(2)} s; A and C share one process)`)
+console.log(`  relay B alone      ${usPerFrame.toFixed(1)} µs CPU per relayed frame = ${Math.round(1e6 / usPerFrame).toLocaleString('en')} frames/s per core`)
+const bareUs = (bare.relayB.cpuMs * 1000) / bare.relayB.forwarded
+console.log(`  bare socket chain  ${Math.round(bare.throughput).toLocaleString('en')} frames/s end to end (${bare.secs.toFixed(2)} s)`)
+console.log(`  bare relay alone   ${bareUs.toFixed(2)} µs CPU per line = ${Math.round(1e6 / bareUs).toLocaleString('en')} lines/s per core`)
+console.log(`  ratio chat6/bare   ${(bareUs / usPerFrame).toFixed(3)} per core at the relay, ${(chat6.throughput / bare.throughput).toFixed(3)} end to end`)
 console.log(`  latency at 1k frames/s, A → C (2 hops): p50 ${chat6.p50.toFixed(3)} ms, p99 ${chat6.p99.toFixed(3)} ms; per hop p50 ${(chat6.p50 / 2).toFixed(3)} ms, p99 ${(chat6.p99 / 2).toFixed(3)} ms`)
 process.exit(0)
