@@ -38,6 +38,7 @@ import type {
   OutgoingPresenceFrame,
   OutgoingRoutedFrame,
   PeerInfo,
+  PresenceChange,
   RouteInfo,
   RoutedFrame,
   SendResult,
@@ -531,7 +532,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       this.routes.clearRoutes(rec.id)
       this.table.touch(rec, this.clock.now())
       this.routes.evaluate(rec.id)
-      if (prevStatus === 'online' || isNew) this.emit('client:offline', this.info(rec))
+      if (prevStatus === 'online' || isNew) this.report('offline', rec)
       this.setReachable(rec, false)
       // flooded to every neighbour but the one it came from (§8.1)
       if (from === LOCAL || f.ttl > 0) for (const l of this.up.values()) if (l.id !== from) this.enqueuePresence(l, rec.id)
@@ -542,7 +543,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     this.table.touch(rec, this.clock.now())
     if (from === LOCAL) this.routes.setLocal(rec.id, true)
     else this.routes.update(rec.id, from, { nonce: f.nonce, advertised: f.metric, ttl: f.ttl })
-    this.emit(prevStatus === 'offline' || isNew ? 'client:online' : 'client:update', this.info(rec))
+    this.report(prevStatus === 'offline' || isNew ? 'online' : 'update', rec)
     this.reevaluate(rec.id, true)
   }
 
@@ -564,7 +565,25 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     if (rec.reachable === reachable) return
     rec.reachable = reachable
     if (!reachable) this.table.touch(rec, this.clock.now())
-    this.emit(reachable ? 'client:reachable' : 'client:unreachable', this.info(rec))
+    this.report(reachable ? 'reachable' : 'unreachable', rec)
+  }
+
+  /** Emits a `client:*` event and tells the attached clients that listen. */
+  private report(kind: PresenceChange['kind'], rec: ClientRecord): void {
+    const wanted = this.has(`client:${kind}`)
+    let listeners = false
+    for (const a of this.attachments.values()) if (a.handler.onPresence !== undefined) listeners = true
+    if (!wanted && !listeners) return
+    const client = this.info(rec)
+    this.emit(`client:${kind}`, client)
+    if (!listeners) return
+    for (const a of [...this.attachments.values()]) {
+      try {
+        a.handler.onPresence?.({ kind, client })
+      } catch (e) {
+        this.log('error', 'client onPresence threw', { client: a.id, error: String(e) })
+      }
+    }
   }
 
   // Per-link presence queue, drained at the new-presence rate so an honest sender is never dropped (§8.4).

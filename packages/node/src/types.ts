@@ -186,8 +186,20 @@ export interface DeliveryInfo {
   from: string
 }
 
+/** A change in the presence table, as {@link ClientHandler.onPresence} reports it. */
+export interface PresenceChange {
+  kind: 'online' | 'update' | 'offline' | 'reachable' | 'unreachable'
+  /** The client's state after the change. */
+  client: ClientInfo
+}
+
 /** What a client gives the node when it attaches. */
 export interface ClientHandler {
+  /**
+   * Any client's presence or reachability changed (the same as the node's `client:*` events).
+   * Optional; must not throw (errors are logged).
+   */
+  onPresence?(change: PresenceChange): void
   /** A routed frame addressed to this client. Called synchronously; must not throw (errors are logged). */
   onFrame(frame: RoutedFrame, info: DeliveryInfo): void
   /**

@@ -152,4 +152,19 @@ describe('presence (§8.1)', () => {
     expect(node.client(alice.hash)?.reachable).toBe(false)
     expect(node.client(alice.hash)?.metric).toBe(METRIC_INFINITY)
   })
+
+  it('behavior: attached clients hear about presence changes through onPresence', async () => {
+    mesh = await createMesh(2)
+    const [a, b] = mesh.nodes as [Chat6Node, Chat6Node]
+    await mesh.connect(a, b)
+    const changes: string[] = []
+    const ident = identity(77)
+    b.attach(ident.publicKey, { onFrame: () => {}, onPresence: (c) => changes.push(`${c.kind}:${c.client.nickname ?? '-'}`) })
+    const alice = new TestClient(a, 1, 'alice')
+    alice.online()
+    await mesh.settle()
+    alice.offline()
+    await mesh.settle()
+    expect(changes).toEqual(['online:alice', 'reachable:alice', 'offline:-', 'unreachable:-'])
+  })
 })
