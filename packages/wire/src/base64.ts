@@ -2,16 +2,23 @@
 // exactly one spelling and `encode(decode(line))` reproduces the line.
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const PAD = 0x3d
-const INVALID = 0xff
 
 /** Character codes of the alphabet, by 6-bit value. */
 const ENC = new Uint8Array(64)
-/** 6-bit value by character code, INVALID elsewhere (including '='). */
-const DEC = new Uint8Array(256).fill(INVALID)
+// Decoding tables, one per position in a quad with the value already shifted into place, and -1
+// for anything outside the alphabet (including '='): OR-ing four lookups gives the 24 bits of a
+// quad, or a negative number if any character was bad — one test per quad instead of four.
+const D0 = new Int32Array(256).fill(-1)
+const D1 = new Int32Array(256).fill(-1)
+const D2 = new Int32Array(256).fill(-1)
+const D3 = new Int32Array(256).fill(-1)
 for (let i = 0; i < 64; i++) {
   const c = ALPHABET.charCodeAt(i)
   ENC[i] = c
-  DEC[c] = i
+  D0[c] = i << 18
+  D1[c] = i << 12
+  D2[c] = i << 6
+  D3[c] = i
 }
 
 const asciiDecoder = new TextDecoder()
@@ -19,11 +26,6 @@ const asciiDecoder = new TextDecoder()
 /** @internal Length of the base64 text of `n` bytes. */
 export function _b64Length(n: number): number {
   return Math.ceil(n / 3) * 4
-}
-
-/** @internal Byte length that `chars` characters of padded base64 ending in `pad` '=' hold. */
-function byteLength(chars: number, pad: number): number {
-  return (chars >>> 2) * 3 - pad
 }
 
 /**
@@ -61,65 +63,78 @@ export function _b64Write(src: Uint8Array, out: Uint8Array, pos: number): number
   return o
 }
 
+/** @internal Where the value last decoded by {@link _b64Scan} ended. */
+export const _b64Scanned = { end: 0 }
+
 /**
- * @internal
- * Decodes the canonical base64 text `src[start..end)` if it holds between `min` and `max` bytes.
- * The length is checked before any work is done, so an oversized value costs nothing.
+ * Decodes canonical base64 from `src[start..]` into `out`, reading no further than `stop`. Stops
+ * at the first character that cannot continue the value and records its position in
+ * `_b64Scanned.end`. Returns the number of bytes written, or -1 if the text is not canonical.
  */
-export function _b64DecodeRange(
-  src: Uint8Array,
-  start: number,
-  end: number,
-  min: number,
-  max: number,
-): Uint8Array<ArrayBuffer> | undefined {
-  const chars = end - start
-  if (chars === 0) return min === 0 ? new Uint8Array(0) : undefined
-  if ((chars & 3) !== 0) return undefined
-  const pad = src[end - 1] === PAD ? (src[end - 2] === PAD ? 2 : 1) : 0
-  const n = byteLength(chars, pad)
-  if (n < min || n > max) return undefined
-  const out = new Uint8Array(n)
-  const last = end - 4
+function decodeInto(src: Uint8Array, start: number, stop: number, out: Uint8Array): number {
   let o = 0
   let i = start
-  for (; i < last; i += 4) {
-    const a = DEC[src[i] as number] as number
-    const b = DEC[src[i + 1] as number] as number
-    const c = DEC[src[i + 2] as number] as number
-    const d = DEC[src[i + 3] as number] as number
-    if ((a | b | c | d) > 63) return undefined
-    const x = (a << 18) | (b << 12) | (c << 6) | d
+  for (; i + 4 <= stop; i += 4) {
+    const x =
+      (D0[src[i] as number] as number) |
+      (D1[src[i + 1] as number] as number) |
+      (D2[src[i + 2] as number] as number) |
+      (D3[src[i + 3] as number] as number)
+    if (x < 0) break
     out[o] = x >>> 16
     out[o + 1] = x >>> 8
     out[o + 2] = x
     o += 3
   }
-  // The final quad carries the padding; its unused bits must be zero (§3), else two texts
-  // would decode to the same bytes.
-  const a = DEC[src[i] as number] as number
-  const b = DEC[src[i + 1] as number] as number
-  if ((a | b) > 63) return undefined
-  if (pad === 2) {
-    if ((b & 15) !== 0) return undefined
-    out[o] = (a << 2) | (b >>> 4)
-    return out
+  // A padded final quad; its unused bits must be zero (§3), else two texts would decode to the
+  // same bytes.
+  if (i + 4 <= stop && src[i + 3] === PAD) {
+    const a = D3[src[i] as number] as number
+    const b = D3[src[i + 1] as number] as number
+    if ((a | b) < 0) return -1
+    if (src[i + 2] === PAD) {
+      if ((b & 15) !== 0) return -1
+      out[o++] = (a << 2) | (b >>> 4)
+    } else {
+      const c = D3[src[i + 2] as number] as number
+      if (c < 0 || (c & 3) !== 0) return -1
+      out[o] = (a << 2) | (b >>> 4)
+      out[o + 1] = (b << 4) | (c >>> 2)
+      o += 2
+    }
+    i += 4
   }
-  const c = DEC[src[i + 2] as number] as number
-  if (c > 63) return undefined
-  if (pad === 1) {
-    if ((c & 3) !== 0) return undefined
-    out[o] = (a << 2) | (b >>> 4)
-    out[o + 1] = (b << 4) | (c >>> 2)
-    return out
+  _b64Scanned.end = i
+  return o
+}
+
+// Decoded bytes land here first, then are copied out at their exact size: the length of a value
+// is only known once it is read, and sizing it by a first pass would read the line twice.
+let scratch = new Uint8Array(256)
+
+/**
+ * @internal
+ * Decodes the canonical base64 value starting at `start`, reading no further than `limit` nor
+ * past the text of `max` bytes, and records where it ended in `_b64Scanned.end`; the caller
+ * checks what stands there. Returns the bytes, or `undefined` if the text is not canonical or not
+ * min..max bytes long.
+ */
+export function _b64Scan(
+  src: Uint8Array,
+  start: number,
+  limit: number,
+  min: number,
+  max: number,
+): Uint8Array<ArrayBuffer> | undefined {
+  const stop = Math.min(limit, start + _b64Length(max))
+  if (min === max) {
+    // known size (keys, hashes, ids): straight into the result, no copy
+    const out = new Uint8Array(max)
+    return decodeInto(src, start, stop, out) === max ? out : undefined
   }
-  const d = DEC[src[i + 3] as number] as number
-  if (d > 63) return undefined
-  const x = (a << 18) | (b << 12) | (c << 6) | d
-  out[o] = x >>> 16
-  out[o + 1] = x >>> 8
-  out[o + 2] = x
-  return out
+  if (scratch.length < stop - start) scratch = new Uint8Array(stop - start)
+  const n = decodeInto(src, start, stop, scratch)
+  return n >= min && n <= max ? scratch.slice(0, n) : undefined
 }
 
 /**
@@ -155,6 +170,8 @@ export function base64Encode(bytes: Uint8Array): string {
 export function base64Decode(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (typeof text !== 'string') return undefined
   const n = text.length
+  if (n === 0) return new Uint8Array(0)
+  if (n % 4 !== 0) return undefined
   const src = new Uint8Array(n)
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i)
@@ -162,5 +179,7 @@ export function base64Decode(text: string): Uint8Array<ArrayBuffer> | undefined 
     if (c > 0x7f) return undefined
     src[i] = c
   }
-  return _b64DecodeRange(src, 0, n, 0, Number.MAX_SAFE_INTEGER)
+  const pad = src[n - 1] === PAD ? (src[n - 2] === PAD ? 2 : 1) : 0
+  const out = new Uint8Array((n / 4) * 3 - pad)
+  return decodeInto(src, 0, n, out) === out.length && _b64Scanned.end === n ? out : undefined
 }

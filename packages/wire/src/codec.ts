@@ -1,6 +1,6 @@
 // The line codec of §2: one hand-written scanner that validates field by field as it goes (a relay
 // decodes every frame it forwards), and one writer that sizes the line before filling it.
-import { _b64DecodeRange, _b64Length, _b64Write } from './base64.ts'
+import { _b64Length, _b64Scan, _b64Scanned, _b64Write } from './base64.ts'
 import {
   _MAX_NAME_CHARS,
   _MAX_U16,
@@ -144,24 +144,27 @@ function parse(src: Uint8Array, end: number): DecodeResult {
     )
   }
 
-  const sigChars = sigEnd
-  const signature =
-    sigChars === _b64Length(SIGNATURE_BYTES_MAC) || sigChars === _b64Length(SIGNATURE_BYTES_HELLO)
-      ? _b64DecodeRange(src, 0, sigEnd, SIGNATURE_BYTES_MAC, SIGNATURE_BYTES_HELLO)
-      : undefined
-  if (
-    signature === undefined ||
-    (signature.length !== SIGNATURE_BYTES_MAC && signature.length !== SIGNATURE_BYTES_HELLO)
-  ) {
+  const sigBytes =
+    sigEnd === _b64Length(SIGNATURE_BYTES_MAC)
+      ? SIGNATURE_BYTES_MAC
+      : sigEnd === _b64Length(SIGNATURE_BYTES_HELLO)
+        ? SIGNATURE_BYTES_HELLO
+        : 0
+  const signature = sigBytes === 0 ? undefined : _b64Scan(src, 0, sigEnd, sigBytes, sigBytes)
+  if (signature === undefined || _b64Scanned.end !== sigEnd) {
     return fail('bad_signature', 'MSGSIGNATURE is not canonical base64 of 32 or 64 bytes')
   }
-  const hash = _b64DecodeRange(src, sigEnd + 1, hashEnd, HASH_BYTES, HASH_BYTES)
-  if (hash === undefined) return fail('bad_hash', 'MSGHASH is not canonical base64 of 32 bytes')
+  const hash = _b64Scan(src, sigEnd + 1, hashEnd, HASH_BYTES, HASH_BYTES)
+  if (hash === undefined || _b64Scanned.end !== hashEnd) {
+    return fail('bad_hash', 'MSGHASH is not canonical base64 of 32 bytes')
+  }
   const timestamp = parseUint(src, hashEnd + 1, tsEnd)
-  if (timestamp < 0) return fail('bad_timestamp', 'TIMESTAMP is not a uint')
+  if (timestamp < 0 || scanned !== tsEnd) return fail('bad_timestamp', 'TIMESTAMP is not a uint')
   const spec = findType(src, tsEnd + 1, typeEnd)
   if (spec === undefined) return fail('unknown_type', 'not a frame type of §4')
 
+  // Fields. Each value parser finds where its value ends, so the line is read once, not once
+  // to find spaces and again to decode.
   const fields = spec.fields
   const frame: Record<string, unknown> = { type: spec.type, timestamp }
   for (const f of fields) if (f.repeat > 0) frame[f.name] = []
@@ -174,17 +177,19 @@ function parse(src: Uint8Array, end: number): DecodeResult {
   while (p < end) {
     const start = p + 1
     if (start === end) return fail('bad_structure', 'trailing space')
-    let stop = src.indexOf(SP, start)
-    if (stop < 0) stop = end
-    if (stop === start) return fail('bad_structure', 'two spaces in a row')
+    if (src[start] === SP) return fail('bad_structure', 'two spaces in a row')
     if (++count > MAX_FIELDS) return fail('too_many_fields', `more than ${MAX_FIELDS} fields`)
 
     // Name: up to 32 characters before the first '='.
-    const limit = Math.min(stop, start + _MAX_NAME_CHARS + 1)
+    const limit = Math.min(end, start + _MAX_NAME_CHARS + 1)
     let eq = start
-    while (eq < limit && src[eq] !== EQ) eq++
-    if (eq === limit || src[eq] !== EQ)
+    for (; eq < limit; eq++) {
+      const c = src[eq]
+      if (c === EQ || c === SP) break
+    }
+    if (eq === limit || src[eq] !== EQ) {
       return fail('bad_field', 'a field without "=" or with a name over 32 characters')
+    }
     const idx = findField(fields, src, start, eq, last)
     if (idx < 0) {
       return validName(src, start, eq)
@@ -199,8 +204,9 @@ function parse(src: Uint8Array, end: number): DecodeResult {
           ? fail('duplicate_field', `${f.name} given twice`, f.name)
           : fail('field_order', `${f.name} repeated out of place`, f.name)
       }
-      if (++reps > f.repeat)
+      if (++reps > f.repeat) {
         return fail('too_many_fields', `more than ${f.repeat} ${f.name} fields`, f.name)
+      }
     } else if (idx < last) {
       return fail('field_order', `${f.name} out of canonical order`, f.name)
     } else {
@@ -209,8 +215,11 @@ function parse(src: Uint8Array, end: number): DecodeResult {
     }
     last = idx
 
-    const value = parseValue(f, src, eq + 1, stop)
-    if (value === undefined) return fail('bad_value', `bad ${f.kind} value`, f.name)
+    const value = parseValue(f, src, eq + 1, end)
+    const stop = scanned
+    if (value === undefined || (stop !== end && src[stop] !== SP)) {
+      return fail('bad_value', `bad ${f.kind} value`, f.name)
+    }
     if (value === BAD_UTF8) return fail('bad_utf8', 'not UTF-8 text without controls', f.name)
     if (f.repeat > 0) (frame[f.name] as unknown[]).push(value)
     else frame[f.name] = value
@@ -285,17 +294,25 @@ function isTokenByte(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f
 }
 
-/** §3 `uint`: the value, or -1. At most 16 digits, so the arithmetic stays exact below 2^53. */
-function parseUint(src: Uint8Array, from: number, to: number): number {
-  const len = to - from
-  if (len === 0 || len > 16) return -1
-  if (src[from] === 0x30) return len === 1 ? 0 : -1
+/** Where the value last read by parseUint or parseValue ended. */
+let scanned = 0
+
+/**
+ * §3 `uint` starting at `from`, up to the first non-digit (recorded in `scanned`), or -1. At
+ * most 16 digits are read, so the arithmetic stays exact below 2^53.
+ */
+function parseUint(src: Uint8Array, from: number, limit: number): number {
+  const stop = Math.min(limit, from + 17)
   let n = 0
-  for (let i = from; i < to; i++) {
+  let i = from
+  for (; i < stop; i++) {
     const d = (src[i] as number) - 0x30
-    if (d < 0 || d > 9) return -1
+    if (d < 0 || d > 9) break
     n = n * 10 + d
   }
+  scanned = i
+  const len = i - from
+  if (len === 0 || len > 16 || (len > 1 && src[from] === 0x30)) return -1
   return n <= MAX_UINT ? n : -1
 }
 
@@ -303,36 +320,44 @@ const BAD_UTF8 = Symbol('bad_utf8')
 
 type Value = Uint8Array | string | number | { ip: string; port: number }
 
+/** The value of field `f` starting at `from`; records where it ended in `scanned`. */
 function parseValue(
   f: _FieldSpec,
   src: Uint8Array,
   from: number,
-  to: number,
+  end: number,
 ): Value | typeof BAD_UTF8 | undefined {
   switch (f.kind) {
-    case 'b64':
-      return _b64DecodeRange(src, from, to, f.min, f.max)
+    case 'b64': {
+      const bytes = _b64Scan(src, from, end, f.min, f.max)
+      scanned = _b64Scanned.end
+      return bytes
+    }
     case 'uint': {
-      const n = parseUint(src, from, to)
+      const n = parseUint(src, from, end)
       return n >= f.min && n <= f.max ? n : undefined
     }
     case 'text': {
-      const bytes = _b64DecodeRange(src, from, to, f.min, f.max)
+      const bytes = _b64Scan(src, from, end, f.min, f.max)
+      scanned = _b64Scanned.end
       if (bytes === undefined) return undefined
       return _textFromBytes(bytes) ?? BAD_UTF8
     }
     case 'token': {
-      if (to - from < f.min || to - from > f.max) return undefined
-      for (let i = from; i < to; i++) if (!isTokenByte(src[i] as number)) return undefined
-      return ascii(src, from, to)
+      const limit = Math.min(end, from + f.max + 1)
+      let i = from
+      while (i < limit && isTokenByte(src[i] as number)) i++
+      scanned = i
+      return i - from >= f.min && i - from <= f.max ? ascii(src, from, i) : undefined
     }
     case 'addr': {
-      // an address is at most 39 characters: looking no further bounds the work on a long value
-      const limit = Math.min(to, from + 40)
+      // `<ipv6>,<port>`: an address is at most 39 characters, which bounds the search
+      const limit = Math.min(end, from + 40)
       let comma = from
       while (comma < limit && src[comma] !== COMMA) comma++
+      scanned = comma
       if (comma === limit || comma === from) return undefined
-      const port = parseUint(src, comma + 1, to)
+      const port = parseUint(src, comma + 1, end)
       if (port < 1 || port > _MAX_U16) return undefined
       const ip = ascii(src, from, comma)
       return parseIPv6(ip) === undefined ? undefined : { ip, port }

@@ -12,6 +12,9 @@ interface FrameVector {
   line: string
   hashInput?: string
   signingInput?: string
+  /** hex of MSGHASH and MSGSIGNATURE */
+  hash?: string
+  signature?: string
   frame?: Record<string, unknown>
 }
 
@@ -41,12 +44,14 @@ if (!existsSync(file)) {
     })
 
     for (const v of frames) {
-      it(`behavior: ${v.name} decodes, re-encodes byte for byte and gives its §5 inputs`, () => {
+      it(`behavior: ${v.name} decodes, re-encodes byte for byte and gives its recorded §5 inputs`, () => {
         const r = decode(v.line)
         if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
         expect(encodeToString(r.envelope)).toBe(`${v.line}\n`)
         if (v.hashInput !== undefined) expect(hex(r.hashInput)).toBe(v.hashInput)
         if (v.signingInput !== undefined) expect(hex(r.signingInput)).toBe(v.signingInput)
+        if (v.hash !== undefined) expect(hex(r.envelope.hash)).toBe(v.hash)
+        if (v.signature !== undefined) expect(hex(r.envelope.signature)).toBe(v.signature)
         if (v.frame !== undefined) expect(norm(r.envelope.frame)).toEqual(norm(fromJson(v.frame)))
       })
     }
