@@ -185,8 +185,13 @@ export async function openSession(ctx: Context): Promise<Session> {
 }
 
 /** Runs a session command: forwarded to a running session on the data dir, or in its own. */
-export function sessionRunner(cmd: SessionCommand): (ctx: Context) => Promise<number> {
+export function sessionRunner(
+  cmd: SessionCommand,
+  validate?: (ctx: Context) => void,
+): (ctx: Context) => Promise<number> {
   return async (ctx) => {
+    // a bad argument is reported before a passphrase is asked or a node started
+    validate?.(ctx)
     if (!ctx.forwarded && (await probe(ctx.files.clientSocket))) return forward(ctx)
     const session = await openSession(ctx)
     try {

@@ -1,6 +1,8 @@
 // The command table: name → what runs it. A command missing here answers "not implemented yet"
 // with exit code 8 (EXIT.UNAVAILABLE) rather than pretend to work.
+import { intOption, secondsOption } from '../args.ts'
 import type { Context } from '../context.ts'
+import { parseKey } from '../resolve.ts'
 import { registerSessionCommands, type SessionCommand, sessionRunner } from '../session.ts'
 import { runChat } from './chat.ts'
 import { runDaemon } from './daemon.ts'
@@ -33,6 +35,20 @@ const SESSION_COMMANDS: Readonly<Record<string, SessionCommand>> = {
 }
 registerSessionCommands(SESSION_COMMANDS)
 
+/** Argument checks run before a session opens. */
+const VALIDATORS: Readonly<Record<string, (ctx: Context) => void>> = {
+  add: (ctx) => {
+    parseKey(ctx.parsed.args.KEY ?? '')
+    secondsOption(ctx.parsed.values, 'wait', 0)
+  },
+  send: (ctx) => {
+    secondsOption(ctx.parsed.values, 'wait', 0)
+  },
+  history: (ctx) => {
+    intOption(ctx.parsed.values, 'limit', 50, 1, 1000)
+  },
+}
+
 /** The commands implemented in this build. */
 export const COMMAND_RUNNERS: Readonly<Record<string, CommandRunner>> = {
   init: runInit,
@@ -42,5 +58,7 @@ export const COMMAND_RUNNERS: Readonly<Record<string, CommandRunner>> = {
   daemon: runDaemon,
   chat: runChat,
   demo: runDemo,
-  ...Object.fromEntries(Object.entries(SESSION_COMMANDS).map(([k, v]) => [k, sessionRunner(v)])),
+  ...Object.fromEntries(
+    Object.entries(SESSION_COMMANDS).map(([k, v]) => [k, sessionRunner(v, VALIDATORS[k])]),
+  ),
 }
