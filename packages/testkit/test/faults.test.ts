@@ -1,5 +1,6 @@
 // Injected faults: seeded frame drops, duplicates, reorders and delays (which the link MAC turns
 // into link resets, §6.3), and a lying relay that advertises metric 0 and drops what it relays.
+import type { Message } from '@chat6/client'
 import { describe, expect, it } from 'vitest'
 import { delivered, everyNodeKnows, shownTwice } from '../src/conditions.ts'
 import { assertNoRouteLoops, assertPresenceAgrees } from '../src/invariants.ts'
@@ -34,7 +35,7 @@ describe('frame faults', () => {
         delay: 0.05,
         delayMs: [1, 200],
       })
-      const sent = []
+      const sent: Message[] = []
       for (let i = 0; i < 15; i++) {
         sent.push(await mesh.send(i % 2 === 0 ? 0 : 2, 1, `m${i}`))
         await mesh.advance(4_000)
