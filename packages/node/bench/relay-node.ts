@@ -28,7 +28,9 @@ if (mode === 'chat6') {
       if (c === 'report') {
         const cpu = process.cpuUsage(mark.cpu)
         const forwarded = node.stats().forwarded - mark.forwarded
-        process.stdout.write(`${JSON.stringify({ forwarded, cpuMs: (cpu.user + cpu.system) / 1000, drops: node.stats().drops })}\n`)
+        process.stdout.write(
+          `${JSON.stringify({ forwarded, cpuMs: (cpu.user + cpu.system) / 1000, drops: node.stats().drops })}\n`,
+        )
       }
       if (c === 'stop') {
         await node.stop()
@@ -85,7 +87,9 @@ if (mode === 'chat6') {
       if (c === 'mark') mark = { cpu: process.cpuUsage(), forwarded }
       if (c === 'report') {
         const cpu = process.cpuUsage(mark.cpu)
-        process.stdout.write(`${JSON.stringify({ forwarded: forwarded - mark.forwarded, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`)
+        process.stdout.write(
+          `${JSON.stringify({ forwarded: forwarded - mark.forwarded, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`,
+        )
       }
       if (c === 'stop') process.exit(0)
     }

@@ -15,7 +15,9 @@ const child = fileURLToPath(new URL('./relay-node.ts', import.meta.url))
 function startChild(mode: string): Promise<{ proc: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     const prof = process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/chat6-prof'] : []
-    const proc = spawn(process.execPath, [...prof, '--import', 'tsx', child, mode], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const proc = spawn(process.execPath, [...prof, '--import', 'tsx', child, mode], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    })
     proc.stdout?.once('data', (d: Buffer) => resolve({ proc, port: Number(d.toString().trim()) }))
     proc.once('error', reject)
   })
@@ -48,12 +50,25 @@ function client(node: Chat6Node, name: string, onFrame: (f: FrameOf<'MESSAGE_SEN
   const id = createClientIdentity(crypto)
   const att = node.attach(id.publicKey, { onFrame: (f) => onFrame(f as FrameOf<'MESSAGE_SEND'>) })
   att.announce(
-    signProof(id, { type: 'CLIENT_ONLINE', timestamp: 0, clientkey: id.publicKey, nonce: 1, nickname: name, metric: 0, ttl: 64 } as FrameOf<'CLIENT_ONLINE'>),
+    signProof(id, {
+      type: 'CLIENT_ONLINE',
+      timestamp: 0,
+      clientkey: id.publicKey,
+      nonce: 1,
+      nickname: name,
+      metric: 0,
+      ttl: 64,
+    } as FrameOf<'CLIENT_ONLINE'>),
   )
   return { id, att }
 }
 
-function message(from: Uint8Array, to: Uint8Array, i: number, body: Uint8Array): FrameOf<'MESSAGE_SEND'> {
+function message(
+  from: Uint8Array,
+  to: Uint8Array,
+  i: number,
+  body: Uint8Array,
+): FrameOf<'MESSAGE_SEND'> {
   const msgid = new Uint8Array(16)
   new DataView(msgid.buffer).setUint32(0, i)
   return {
@@ -189,21 +204,37 @@ async function sampleLines(): Promise<string[]> {
   const out: string[] = []
   for (let i = 0; i < 1000; i++) {
     const frame = { ...message(from, to, i, body), timestamp: Date.now() }
-    out.push(encodeToString({ signature: crypto.randomBytes(32), hash: crypto.randomBytes(32), frame }))
+    out.push(
+      encodeToString({ signature: crypto.randomBytes(32), hash: crypto.randomBytes(32), frame }),
+    )
   }
   return out
 }
 
 const lines = await sampleLines()
-console.log(`relay bench: ${N} MESSAGE_SEND frames, ${BODY}-byte payload (${lines[0]?.length} bytes per line), chain A → B → C over TCP on ::1, B in its own process`)
+console.log(
+  `relay bench: ${N} MESSAGE_SEND frames, ${BODY}-byte payload (${lines[0]?.length} bytes per line), chain A → B → C over TCP on ::1, B in its own process`,
+)
 const bare = await bareChain(lines)
 const chat6 = await chat6Chain()
 const usPerFrame = (chat6.relayB.cpuMs * 1000) / chat6.relayB.forwarded
-console.log(`  chat6 chain        ${Math.round(chat6.throughput).toLocaleString('en')} frames/s end to end (${chat6.secs.toFixed(2)} s; A and C share one process)`)
-console.log(`  relay B alone      ${usPerFrame.toFixed(1)} µs CPU per relayed frame = ${Math.round(1e6 / usPerFrame).toLocaleString('en')} frames/s per core`)
+console.log(
+  `  chat6 chain        ${Math.round(chat6.throughput).toLocaleString('en')} frames/s end to end (${chat6.secs.toFixed(2)} s; A and C share one process)`,
+)
+console.log(
+  `  relay B alone      ${usPerFrame.toFixed(1)} µs CPU per relayed frame = ${Math.round(1e6 / usPerFrame).toLocaleString('en')} frames/s per core`,
+)
 const bareUs = (bare.relayB.cpuMs * 1000) / bare.relayB.forwarded
-console.log(`  bare socket chain  ${Math.round(bare.throughput).toLocaleString('en')} frames/s end to end (${bare.secs.toFixed(2)} s)`)
-console.log(`  bare relay alone   ${bareUs.toFixed(2)} µs CPU per line = ${Math.round(1e6 / bareUs).toLocaleString('en')} lines/s per core`)
-console.log(`  ratio chat6/bare   ${(bareUs / usPerFrame).toFixed(3)} per core at the relay, ${(chat6.throughput / bare.throughput).toFixed(3)} end to end`)
-console.log(`  latency at 1k frames/s, A → C (2 hops): p50 ${chat6.p50.toFixed(3)} ms, p99 ${chat6.p99.toFixed(3)} ms; per hop p50 ${(chat6.p50 / 2).toFixed(3)} ms, p99 ${(chat6.p99 / 2).toFixed(3)} ms`)
+console.log(
+  `  bare socket chain  ${Math.round(bare.throughput).toLocaleString('en')} frames/s end to end (${bare.secs.toFixed(2)} s)`,
+)
+console.log(
+  `  bare relay alone   ${bareUs.toFixed(2)} µs CPU per line = ${Math.round(1e6 / bareUs).toLocaleString('en')} lines/s per core`,
+)
+console.log(
+  `  ratio chat6/bare   ${(bareUs / usPerFrame).toFixed(3)} per core at the relay, ${(chat6.throughput / bare.throughput).toFixed(3)} end to end`,
+)
+console.log(
+  `  latency at 1k frames/s, A → C (2 hops): p50 ${chat6.p50.toFixed(3)} ms, p99 ${chat6.p99.toFixed(3)} ms; per hop p50 ${(chat6.p50 / 2).toFixed(3)} ms, p99 ${(chat6.p99 / 2).toFixed(3)} ms`,
+)
 process.exit(0)

@@ -34,7 +34,8 @@ export function parseIPv6Loose(text: string): Uint8Array | undefined {
     if (quad.length !== 4) return undefined
     v4 = []
     for (const q of quad) {
-      if (!/^\d{1,3}$/.test(q) || Number(q) > 255 || (q.length > 1 && q[0] === '0')) return undefined
+      if (!/^\d{1,3}$/.test(q) || Number(q) > 255 || (q.length > 1 && q[0] === '0'))
+        return undefined
       v4.push(Number(q))
     }
     s = s.slice(0, lastColon + 1)

@@ -4,7 +4,10 @@
 import type { FrameOf } from '@chat6/wire'
 
 /** A presence frame (§8.1). */
-export type PresenceFrame = FrameOf<'CLIENT_ONLINE'> | FrameOf<'CLIENT_UPDATE'> | FrameOf<'CLIENT_OFFLINE'>
+export type PresenceFrame =
+  | FrameOf<'CLIENT_ONLINE'>
+  | FrameOf<'CLIENT_UPDATE'>
+  | FrameOf<'CLIENT_OFFLINE'>
 
 /** @internal */
 export interface ClientRecord {

@@ -140,7 +140,8 @@ export function createVirtualClock(init: VirtualClockInit = {}): VirtualClock {
       return t
     },
     clearTimeout(id) {
-      if (id !== null && typeof id === 'object' && 'cancelled' in id) (id as VTimer).cancelled = true
+      if (id !== null && typeof id === 'object' && 'cancelled' in id)
+        (id as VTimer).cancelled = true
     },
     async advance(ms) {
       await runTo(mono + ms)

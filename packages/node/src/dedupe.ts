@@ -50,7 +50,11 @@ export class DedupeCache {
   /** Drops up to `budget` expired entries, oldest first. */
   expire(now: number, budget = Number.POSITIVE_INFINITY): void {
     let n = 0
-    while (this.count > 0 && n++ < budget && now - (this.ringTimes[this.head] as number) >= this.ttlMs) {
+    while (
+      this.count > 0 &&
+      n++ < budget &&
+      now - (this.ringTimes[this.head] as number) >= this.ttlMs
+    ) {
       this.evictOldest()
     }
   }

@@ -59,7 +59,9 @@ export class Dialer {
       if (this.candidates.has(k)) continue
       if (this.candidates.size >= this.config.maxCandidates) {
         // forget a discovered address that keeps failing, never a bootstrap one
-        const worst = [...this.candidates.entries()].find(([, c]) => c.source === 'discovered' && c.failures > 0 && !c.dialing)
+        const worst = [...this.candidates.entries()].find(
+          ([, c]) => c.source === 'discovered' && c.failures > 0 && !c.dialing,
+        )
         if (worst === undefined) continue
         this.candidates.delete(worst[0])
       }
@@ -75,7 +77,10 @@ export class Dialer {
 
   /** Backoff delay after `failures` failures: 1 s doubling to 5 min, equal jitter (§12.3). */
   backoff(failures: number): number {
-    const base = Math.min(this.config.backoffMax, this.config.backoffMin * 2 ** Math.max(0, failures - 1))
+    const base = Math.min(
+      this.config.backoffMax,
+      this.config.backoffMin * 2 ** Math.max(0, failures - 1),
+    )
     return Math.round(base / 2 + (this.host.random.float() * base) / 2)
   }
 
@@ -144,7 +149,12 @@ export class Dialer {
 
   /** Candidate addresses, for inspection. */
   list(): Array<{ addr: Address; source: CandidateSource; failures: number; nextAt: number }> {
-    return [...this.candidates.values()].map(({ addr, source, failures, nextAt }) => ({ addr, source, failures, nextAt }))
+    return [...this.candidates.values()].map(({ addr, source, failures, nextAt }) => ({
+      addr,
+      source,
+      failures,
+      nextAt,
+    }))
   }
 
   /** Dials in progress. */

@@ -17,7 +17,13 @@ export function rewriteHop(si: Uint8Array, timestamp: number, ttl: number): Uint
   if (tsEnd < 0) return undefined
   let ttlAt = -1
   for (let i = si.length - 6; i > tsEnd; i--) {
-    if (si[i] === SP && si[i + 1] === TTL[1] && si[i + 2] === TTL[2] && si[i + 3] === TTL[3] && si[i + 4] === TTL[4]) {
+    if (
+      si[i] === SP &&
+      si[i + 1] === TTL[1] &&
+      si[i + 2] === TTL[2] &&
+      si[i + 3] === TTL[3] &&
+      si[i + 4] === TTL[4]
+    ) {
       ttlAt = i
       break
     }

@@ -1,7 +1,8 @@
 // Public face of @chat6/node: the relay node that carries frames for clients. Types, factories
 // and errors only; the classes behind them stay private.
-import { createNodeCrypto } from './node-crypto.ts'
+
 import { Relay, resolveComponents } from './node.ts'
+import { createNodeCrypto } from './node-crypto.ts'
 import { createTcpTransport } from './tcp.ts'
 import type { Chat6Node, NodeInit } from './types.ts'
 
@@ -12,9 +13,24 @@ export {
   canonicalHost,
   isAllowedAddress,
 } from './address.ts'
-export { type Clock, createVirtualClock, systemClock, type TimerId, type VirtualClock, type VirtualClockInit } from './clock.ts'
+export {
+  type Clock,
+  createVirtualClock,
+  systemClock,
+  type TimerId,
+  type VirtualClock,
+  type VirtualClockInit,
+} from './clock.ts'
 export * from './constants.ts'
-export { AttachError, DialError, NodeError, type NodeErrorOptions, NodeInputError, NodeStateError, TransportError } from './errors.ts'
+export {
+  AttachError,
+  DialError,
+  NodeError,
+  type NodeErrorOptions,
+  NodeInputError,
+  NodeStateError,
+  TransportError,
+} from './errors.ts'
 export type { TypedEvents } from './events.ts'
 export {
   BOOTSTRAP_NODES,
@@ -35,12 +51,26 @@ export {
   type MemoryNetwork,
   type MemoryNetworkInit,
 } from './memory.ts'
-export { createNodeCrypto, type DecodedLine, type LinkMacs, type NodeCrypto, type NodeSigner, type RawKeyPair } from './node-crypto.ts'
+export {
+  createNodeCrypto,
+  type DecodedLine,
+  type LinkMacs,
+  type NodeCrypto,
+  type NodeSigner,
+  type RawKeyPair,
+} from './node-crypto.ts'
 export { createSeededRandom, type Random, systemRandom } from './random.ts'
 export { BYE_REASONS, type ByeReason, type DropReason } from './reasons.ts'
 export { checkNextHopAcyclic, type NextHopView } from './routes.ts'
 export { createTcpTransport, type TcpTransportInit } from './tcp.ts'
-export { type Address, addressKey, type Connection, type DialOptions, type Listener, type Transport } from './transport.ts'
+export {
+  type Address,
+  addressKey,
+  type Connection,
+  type DialOptions,
+  type Listener,
+  type Transport,
+} from './transport.ts'
 export type * from './types.ts'
 
 /**

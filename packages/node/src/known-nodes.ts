@@ -31,7 +31,9 @@ export const KNOWN_NODES_FILE = 'known-nodes.json'
  */
 export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
   const xdg = env.XDG_DATA_HOME
-  return xdg !== undefined && xdg !== '' ? join(xdg, 'chat6') : join(homedir(), '.local', 'share', 'chat6')
+  return xdg !== undefined && xdg !== ''
+    ? join(xdg, 'chat6')
+    : join(homedir(), '.local', 'share', 'chat6')
 }
 
 const valid = (a: unknown): a is Address =>
@@ -57,7 +59,9 @@ export function createFileKnownNodesStore(dir: string): KnownNodesStore {
     async load() {
       try {
         const data = JSON.parse(await readFile(file, 'utf8')) as { nodes?: unknown }
-        return Array.isArray(data.nodes) ? data.nodes.filter(valid).map((a) => ({ host: a.host, port: a.port })) : []
+        return Array.isArray(data.nodes)
+          ? data.nodes.filter(valid).map((a) => ({ host: a.host, port: a.port }))
+          : []
       } catch {
         return []
       }
@@ -72,7 +76,9 @@ export function createFileKnownNodesStore(dir: string): KnownNodesStore {
 }
 
 /** Keeps last-known nodes in memory (tests, or nodes that should remember nothing). */
-export function createMemoryKnownNodesStore(initial: Address[] = []): KnownNodesStore & { nodes: Address[] } {
+export function createMemoryKnownNodesStore(
+  initial: Address[] = [],
+): KnownNodesStore & { nodes: Address[] } {
   const store = {
     nodes: [...initial],
     load: async () => [...store.nodes],

@@ -66,7 +66,8 @@ export interface LinkHost {
   log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>): void
 }
 
-const b64 = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('base64')
+const b64 = (u: Uint8Array): string =>
+  Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('base64')
 
 /** Lines we never check the timestamp of; BYE only closes. */
 const LF = 0x0a
@@ -140,11 +141,18 @@ export class Link {
     this.connectedAt = now
     this.lastRx = now
     this.splitter = createLineSplitter({ maxLineBytes: host.config.maxLineBytes })
-    this.frameBucket = new TokenBucket(host.config.maxFramesPerSecond, host.config.maxFramesBurst, now)
+    this.frameBucket = new TokenBucket(
+      host.config.maxFramesPerSecond,
+      host.config.maxFramesBurst,
+      now,
+    )
     this.presenceBucket = new TokenBucket(presenceRate.rate, presenceRate.burst, now)
     this.presenceOutBucket = new TokenBucket(presenceRate.rate, presenceRate.burst, now)
     this.linkKey = host.crypto.linkKey()
-    this.helloTimer = host.clock.setTimeout(() => this.close('handshake_timeout'), host.config.helloTimeout)
+    this.helloTimer = host.clock.setTimeout(
+      () => this.close('handshake_timeout'),
+      host.config.helloTimeout,
+    )
     conn.onData((bytes) => this.onData(bytes))
     conn.onClose(() => this.onTransportClose())
     if (this.role === 'I') this.sendHello()
@@ -183,27 +191,55 @@ export class Link {
     }
     const f = d.envelope.frame
     this.host.count('in', f.type, line.length + 1)
-    if (f.type === 'BYE') return this.remoteBye(f.reason)
-    if (f.type !== 'HELLO') return this.close('protocol')
+    if (f.type === 'BYE') {
+      this.remoteBye(f.reason)
+      return
+    }
+    if (f.type !== 'HELLO') {
+      this.close('protocol')
+      return
+    }
     const { crypto, clock, config } = this.host
-    if (!crypto.verifyHello(d)) return this.close('bad_signature')
-    if (Math.abs(f.timestamp - clock.wallNow()) > config.maxClockSkew) return this.close('clock')
-    if (f.version !== config.protocolVersion) return this.close('version')
-    if (equalBytes(f.nodekey, this.host.signer.publicKey)) return this.close('self')
+    if (!crypto.verifyHello(d)) {
+      this.close('bad_signature')
+      return
+    }
+    if (Math.abs(f.timestamp - clock.wallNow()) > config.maxClockSkew) {
+      this.close('clock')
+      return
+    }
+    if (f.version !== config.protocolVersion) {
+      this.close('version')
+      return
+    }
+    if (equalBytes(f.nodekey, this.host.signer.publicKey)) {
+      this.close('self')
+      return
+    }
     this.peerNodeKey = f.nodekey
     this.peerPort = f.port
     this.id = b64(f.nodekey)
     this.peerHelloHash = d.envelope.hash
     const refusal = this.host.admit(this)
-    if (refusal !== undefined) return this.close(refusal)
+    if (refusal !== undefined) {
+      this.close(refusal)
+      return
+    }
     if (this.role === 'R') this.sendHello()
     const hI = this.role === 'I' ? this.ourHelloHash : this.peerHelloHash
     const hR = this.role === 'I' ? this.peerHelloHash : this.ourHelloHash
     try {
-      this.macs = crypto.linkMacs(this.role, this.linkKey.secretKey, f.linkkey, hI as Uint8Array, hR as Uint8Array)
+      this.macs = crypto.linkMacs(
+        this.role,
+        this.linkKey.secretKey,
+        f.linkkey,
+        hI as Uint8Array,
+        hR as Uint8Array,
+      )
     } catch (e) {
       this.host.log('warn', 'link key agreement failed', { peer: this.id, error: String(e) })
-      return this.close('bad_signature')
+      this.close('bad_signature')
+      return
     }
     this.linkKey.secretKey.fill(0)
     this.goUp()
@@ -243,7 +279,10 @@ export class Link {
     const id = this.keepaliveId++
     this.outstanding = { id, at: this.host.clock.now() }
     this.send({ type: 'KEEPALIVE_REQUEST', timestamp: 0, id })
-    this.keepaliveTimer = this.host.clock.setTimeout(() => this.sendKeepalive(), this.host.config.keepaliveInterval)
+    this.keepaliveTimer = this.host.clock.setTimeout(
+      () => this.sendKeepalive(),
+      this.host.config.keepaliveInterval,
+    )
   }
 
   private checkIdle(): void {
@@ -288,7 +327,8 @@ export class Link {
         macs.skip()
         consumed = true
         this.host.drop(this, 'rate_limit')
-        if (this.rateDrops.add(now) > config.maxFramesPerSecond * config.rateLimitByeFactor) this.close('rate_limit')
+        if (this.rateDrops.add(now) > config.maxFramesPerSecond * config.rateLimitByeFactor)
+          this.close('rate_limit')
         return
       }
       const d = decode(line)
@@ -343,11 +383,20 @@ export class Link {
           this.onKeepaliveResponse(f.id)
           return
         default:
-          this.host.frame(this, { env, hashKey, hashInput: d.hashInput, signingInput: d.signingInput })
+          this.host.frame(this, {
+            env,
+            hashKey,
+            hashInput: d.hashInput,
+            signingInput: d.signingInput,
+          })
       }
     } catch (e) {
       if (!consumed) macs.skip()
-      this.host.log('error', 'internal error handling a frame', { peer: this.id, type, error: String(e) })
+      this.host.log('error', 'internal error handling a frame', {
+        peer: this.id,
+        type,
+        error: String(e),
+      })
       this.host.drop(this, 'internal', type)
     }
   }
@@ -355,7 +404,8 @@ export class Link {
   /** Counts a drop against this peer; too many earn `BYE abuse` (§6.5). */
   noteDrop(reason: DropReason): void {
     if (this.state !== 'up' || !countsTowardAbuse(reason)) return
-    if (this.drops.add(this.host.clock.now()) > this.host.config.maxDropsPerMinute) this.close('abuse')
+    if (this.drops.add(this.host.clock.now()) > this.host.config.maxDropsPerMinute)
+      this.close('abuse')
   }
 
   // ---- sending ----

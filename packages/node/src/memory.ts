@@ -82,7 +82,10 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|$
  */
 export function createMemoryNetwork(init: MemoryNetworkInit): MemoryNetwork {
   const { clock } = init
-  const hosts = new Map<string, { listeners: Map<number, (c: Connection) => void>; nextPort: number }>()
+  const hosts = new Map<
+    string,
+    { listeners: Map<number, (c: Connection) => void>; nextPort: number }
+  >()
   const live = new Set<LinkImpl>()
   const cutPairs = new Set<string>()
   let interceptor: ((ev: InterceptEvent) => InterceptAction | undefined) | undefined
@@ -141,7 +144,8 @@ export function createMemoryNetwork(init: MemoryNetworkInit): MemoryNetwork {
       const dst = this.sides[from === 0 ? 1 : 0]
       let action: InterceptAction | undefined = 'deliver'
       if (interceptor !== undefined) {
-        action = interceptor({ from: src.conn.local, to: dst.conn.local, bytes, link: this }) ?? 'deliver'
+        action =
+          interceptor({ from: src.conn.local, to: dst.conn.local, bytes, link: this }) ?? 'deliver'
       }
       if (action === 'drop') return
       const copy = bytes.slice()
@@ -241,7 +245,8 @@ export function createMemoryNetwork(init: MemoryNetworkInit): MemoryNetwork {
         port = h.nextPort++
         while (h.listeners.has(port)) port = h.nextPort++
       }
-      if (h.listeners.has(port)) throw new TransportError('listen', `port ${port} in use on ${host}`)
+      if (h.listeners.has(port))
+        throw new TransportError('listen', `port ${port} in use on ${host}`)
       h.listeners.set(port, onConnection)
       return {
         address: { host, port },
@@ -255,7 +260,9 @@ export function createMemoryNetwork(init: MemoryNetworkInit): MemoryNetwork {
         if (opts?.signal?.aborted) return reject(new TransportError('aborted', 'dial aborted'))
         const target = hosts.get(addr.host)?.listeners.get(addr.port)
         if (target === undefined) {
-          return reject(new TransportError('refused', `connection refused: [${addr.host}]:${addr.port}`))
+          return reject(
+            new TransportError('refused', `connection refused: [${addr.host}]:${addr.port}`),
+          )
         }
         if (cutPairs.has(pairKey(host, addr.host))) {
           return reject(new TransportError('unreachable', `network unreachable: ${addr.host}`))
@@ -292,7 +299,9 @@ export function createMemoryNetwork(init: MemoryNetworkInit): MemoryNetwork {
         if (hostA === undefined) return true
         const hs = [l.a.host, l.b.host]
         if (!hs.includes(hostA)) return false
-        return hostB === undefined || (hs.includes(hostB) && (hostA !== hostB || l.a.host === l.b.host))
+        return (
+          hostB === undefined || (hs.includes(hostB) && (hostA !== hostB || l.a.host === l.b.host))
+        )
       })
     },
     cut(hostA, hostB) {

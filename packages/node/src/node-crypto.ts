@@ -137,7 +137,10 @@ export interface NodeCryptoOptions {
  * const c = createNodeCrypto(createCrypto({ backend: 'noble' }))
  * ```
  */
-export function createNodeCrypto(crypto: Crypto = createCrypto(), opts: NodeCryptoOptions = {}): NodeCrypto {
+export function createNodeCrypto(
+  crypto: Crypto = createCrypto(),
+  opts: NodeCryptoOptions = {},
+): NodeCrypto {
   const fast = opts.fast !== false && oneShot !== undefined ? oneShot : undefined
   const sha256 = fast
     ? (data: Uint8Array): Uint8Array<ArrayBuffer> => {

@@ -2,7 +2,13 @@
 // answers discovery (§12) and enforces the limits (§6.2, §6.5, §8.4, §12.1). Everything it needs
 // arrives as components; everything it has to say leaves as events.
 import { type Frame, type FrameOf, hashInput } from '@chat6/wire'
-import { type AddressPolicy, canonicalHost, isAllowedAddress, isPlainIPv6, prefixKey } from './address.ts'
+import {
+  type AddressPolicy,
+  canonicalHost,
+  isAllowedAddress,
+  isPlainIPv6,
+  prefixKey,
+} from './address.ts'
 import { type ClientRecord, ClientTable, type PresenceFrame } from './client-table.ts'
 import { systemClock } from './clock.ts'
 import * as C from './constants.ts'
@@ -39,18 +45,26 @@ import type {
   OutgoingRoutedFrame,
   PeerInfo,
   PresenceChange,
-  RouteInfo,
   RoutedFrame,
+  RouteInfo,
   SendResult,
 } from './types.ts'
 
 const INF = C.METRIC_INFINITY
-const ROUTED = new Set<string>(['ROUTE_REQUEST', 'FRIEND_REQUEST', 'FRIEND_CONFIRM', 'MESSAGE_SEND', 'MESSAGE_RECV', 'MESSAGE_READ'])
+const ROUTED = new Set<string>([
+  'ROUTE_REQUEST',
+  'FRIEND_REQUEST',
+  'FRIEND_CONFIRM',
+  'MESSAGE_SEND',
+  'MESSAGE_RECV',
+  'MESSAGE_READ',
+])
 const HOUSEKEEPING_INTERVAL = 60_000
 const MAX_CANDIDATES = 1024
 
 type Bytes = Uint8Array<ArrayBuffer>
-const b64 = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('base64')
+const b64 = (u: Uint8Array): string =>
+  Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('base64')
 const fromB64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'))
 
 /** Options resolved against the constants. @internal */
@@ -176,7 +190,10 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     this.crypto = components.crypto
     this.signer = components.crypto.createNodeKey()
     this.id = b64(this.signer.publicKey)
-    this.routes = new RouteTable({ linkMetric: (n) => this.up.get(n)?.metric ?? INF, homeTtl: this.config.defaultTtl })
+    this.routes = new RouteTable({
+      linkMetric: (n) => this.up.get(n)?.metric ?? INF,
+      homeTtl: this.config.defaultTtl,
+    })
     this.table = new ClientTable(this.config.maxClients)
     this.dedupe = new DedupeCache(this.config.dedupeTtl, this.config.dedupeMax)
     this.onListenerError = (e) => this.c.logger.error('event listener threw', { error: String(e) })
@@ -212,9 +229,15 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     const boot: Address[] = [...(this.init.bootstrap ?? [])]
     if (this.init.useShippedBootstrap !== false) boot.push(...BOOTSTRAP_NODES)
     if (this.init.useEnvBootstrap !== false) boot.push(...bootstrapFromEnv())
-    this.dialer.add(boot.filter((a) => this.allowed(a.host)), 'bootstrap')
+    this.dialer.add(
+      boot.filter((a) => this.allowed(a.host)),
+      'bootstrap',
+    )
     const known = await this.c.knownNodes.load().catch(() => [])
-    this.dialer.add(known.filter((a) => this.allowed(a.host)), 'known')
+    this.dialer.add(
+      known.filter((a) => this.allowed(a.host)),
+      'known',
+    )
     this.housekeepingTimer = this.clock.setTimeout(() => this.housekeeping(), HOUSEKEEPING_INTERVAL)
     this.maintainTimer = this.clock.setTimeout(() => this.maintain(), this.config.maintainInterval)
     this.dialer.maintain()
@@ -283,14 +306,20 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   async dial(addr: Address): Promise<PeerInfo> {
     if (this.status !== 'started') throw new NodeStateError('not_started', 'node is not started')
     const host = canonicalHost(addr.host)
-    if (host === undefined || !isPlainIPv6(host)) throw new DialError('address', `not an IPv6 address: ${addr.host}`)
+    if (host === undefined || !isPlainIPv6(host))
+      throw new DialError('address', `not an IPv6 address: ${addr.host}`)
     if (!this.allowed(host)) throw new DialError('address', `address not allowed: ${host}`)
-    if (!Number.isInteger(addr.port) || addr.port < 1 || addr.port > 65535) throw new NodeInputError('port', 'must be 1..65535')
+    if (!Number.isInteger(addr.port) || addr.port < 1 || addr.port > 65535)
+      throw new NodeInputError('port', 'must be 1..65535')
     let conn: Connection
     try {
       conn = await this.c.transport.dial({ host, port: addr.port })
     } catch (e) {
-      throw new DialError((e as { code?: string }).code ?? 'refused', `dial [${host}]:${addr.port} failed`, { cause: e })
+      throw new DialError(
+        (e as { code?: string }).code ?? 'refused',
+        `dial [${host}]:${addr.port} failed`,
+        { cause: e },
+      )
     }
     if (this.status !== 'started') {
       conn.destroy()
@@ -311,8 +340,10 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   }
 
   private isConnectedTo(a: Address): boolean {
-    for (const l of this.up.values()) if (l.remoteHost === a.host && l.peerPort === a.port) return true
-    for (const l of this.handshaking) if (l.role === 'I' && l.remoteHost === a.host && l.conn.remote.port === a.port) return true
+    for (const l of this.up.values())
+      if (l.remoteHost === a.host && l.peerPort === a.port) return true
+    for (const l of this.handshaking)
+      if (l.role === 'I' && l.remoteHost === a.host && l.conn.remote.port === a.port) return true
     return false
   }
 
@@ -323,7 +354,9 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     if (existing !== undefined) {
       // Simultaneous dials (§6.2): both sides keep the link dialled by the lower node key.
       const keepNew =
-        link.role === 'I' && existing.role === 'R' && Buffer.compare(this.signer.publicKey, link.peerNodeKey as Uint8Array) < 0
+        link.role === 'I' &&
+        existing.role === 'R' &&
+        Buffer.compare(this.signer.publicKey, link.peerNodeKey as Uint8Array) < 0
       if (!keepNew) return 'duplicate'
       existing.close('duplicate')
     }
@@ -346,7 +379,11 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     this.handshaking.delete(link)
     this.up.set(link.id, link)
     const info = this.peerInfo(link)
-    this.log('info', 'peer up', { peer: link.id, remote: link.remoteHost, direction: info.direction })
+    this.log('info', 'peer up', {
+      peer: link.id,
+      remote: link.remoteHost,
+      direction: info.direction,
+    })
     this.pendingDials.get(link)?.resolve(info)
     this.pendingDials.delete(link)
     // New neighbour (§8.2): every client we have a finite route to, and the tombstones.
@@ -361,7 +398,9 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     const pending = this.pendingDials.get(link)
     if (pending !== undefined) {
       this.pendingDials.delete(link)
-      pending.reject(new DialError(reason === 'self' ? 'self' : 'handshake', `link closed: ${reason}`))
+      pending.reject(
+        new DialError(reason === 'self' ? 'self' : 'handshake', `link closed: ${reason}`),
+      )
     }
     if (!link.everUp || this.up.get(link.id) !== link) return
     this.up.delete(link.id)
@@ -395,7 +434,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       this.table.delete(id)
       this.routes.delete(id)
     }
-    for (const [k, at] of this.ownRouteRequests) if (now - at > this.config.dedupeTtl) this.ownRouteRequests.delete(k)
+    for (const [k, at] of this.ownRouteRequests)
+      if (now - at > this.config.dedupeTtl) this.ownRouteRequests.delete(k)
   }
 
   // ---------------------------------------------------------------- accounting
@@ -420,7 +460,11 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     link?.noteDrop(reason)
   }
 
-  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>): void {
+  log(
+    level: 'debug' | 'info' | 'warn' | 'error',
+    msg: string,
+    data?: Record<string, unknown>,
+  ): void {
     this.c.logger[level](msg, data)
     if (this.has('log')) this.emit('log', { level, msg, data })
   }
@@ -469,10 +513,19 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     const hash = this.crypto.sha256(f.clientkey)
     const id = b64(hash)
     let rec = this.table.get(id)
-    if (rec === undefined && !link.presenceBucket.take(now)) return this.drop(link, 'presence_rate', f.type)
-    if (rec !== undefined && f.nonce < rec.frame.nonce) return this.drop(link, 'stale', f.type)
+    if (rec === undefined && !link.presenceBucket.take(now)) {
+      this.drop(link, 'presence_rate', f.type)
+      return
+    }
+    if (rec !== undefined && f.nonce < rec.frame.nonce) {
+      this.drop(link, 'stale', f.type)
+      return
+    }
     if (rec === undefined || rec.frameHashKey !== line.hashKey) {
-      if (!this.crypto.verifyProof(f)) return this.drop(link, 'bad_proof', f.type)
+      if (!this.crypto.verifyProof(f)) {
+        this.drop(link, 'bad_proof', f.type)
+        return
+      }
     }
     // relays for others (§12.2): presence of two keys with a finite metric (a poisoned reverse is not relaying)
     if (f.type !== 'CLIENT_OFFLINE' && f.metric < INF && !link.relays) {
@@ -489,12 +542,18 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     if (rec === undefined) {
       const room = this.table.makeRoom()
       for (const ev of room.evicted) this.routes.delete(ev)
-      if (!room.ok) return this.drop(link, 'client_table_full', f.type)
+      if (!room.ok) {
+        this.drop(link, 'client_table_full', f.type)
+        return
+      }
       rec = this.newRecord(id, hash, f, line.env.hash as Bytes, line.hashKey)
       this.table.insert(rec)
     } else {
       if (rec.local && rec.status === 'online') {
-        this.log('warn', 'newer presence of a local client from a peer', { client: id, peer: link.id })
+        this.log('warn', 'newer presence of a local client from a peer', {
+          client: id,
+          peer: link.id,
+        })
       }
       rec.frame = f
       rec.frameHash = line.env.hash as Bytes
@@ -503,7 +562,13 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     this.applyNewPresence(rec, f, link.id)
   }
 
-  private newRecord(id: string, hash: Bytes, f: PresenceFrame, frameHash: Bytes, frameHashKey: string): ClientRecord {
+  private newRecord(
+    id: string,
+    hash: Bytes,
+    f: PresenceFrame,
+    frameHash: Bytes,
+    frameHashKey: string,
+  ): ClientRecord {
     return {
       id,
       hash,
@@ -535,7 +600,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       if (prevStatus === 'online' || isNew) this.report('offline', rec)
       this.setReachable(rec, false)
       // flooded to every neighbour but the one it came from (§8.1)
-      if (from === LOCAL || f.ttl > 0) for (const l of this.up.values()) if (l.id !== from) this.enqueuePresence(l, rec.id)
+      if (from === LOCAL || f.ttl > 0)
+        for (const l of this.up.values()) if (l.id !== from) this.enqueuePresence(l, rec.id)
       return
     }
     rec.status = 'online'
@@ -572,7 +638,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   private report(kind: PresenceChange['kind'], rec: ClientRecord): void {
     const wanted = this.has(`client:${kind}`)
     let listeners = false
-    for (const a of this.attachments.values()) if (a.handler.onPresence !== undefined) listeners = true
+    for (const a of this.attachments.values())
+      if (a.handler.onPresence !== undefined) listeners = true
     if (!wanted && !listeners) return
     const client = this.info(rec)
     this.emit(`client:${kind}`, client)
@@ -610,7 +677,10 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       }
     }
     if (link.presenceQueue.size > 0) {
-      link.presenceTimer = this.clock.setTimeout(() => this.pumpPresence(link), link.presenceOutBucket.waitMs(now) || 1)
+      link.presenceTimer = this.clock.setTimeout(
+        () => this.pumpPresence(link),
+        link.presenceOutBucket.waitMs(now) || 1,
+      )
     }
   }
 
@@ -667,21 +737,33 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       this.refreshLocal(att, f.nonce + 1)
       return
     }
-    if (rec !== undefined && rec.status === 'online' && rec.frame.nonce > f.nonce && this.routes.selection(id).metric < INF) {
+    if (
+      rec !== undefined &&
+      rec.status === 'online' &&
+      rec.frame.nonce > f.nonce &&
+      this.routes.selection(id).metric < INF
+    ) {
       this.enqueuePresence(link, id)
       return
     }
-    if (f.ttl === 0) return this.drop(link, 'ttl', f.type)
+    if (f.ttl === 0) {
+      this.drop(link, 'ttl', f.type)
+      return
+    }
     const via = this.routes.lowestFiniteRoute(id, link.id)
     const next = via === undefined ? undefined : this.up.get(via)
-    if (next === undefined) return this.drop(link, 'no_route', f.type)
+    if (next === undefined) {
+      this.drop(link, 'no_route', f.type)
+      return
+    }
     this.forwardLine(next, line, f.ttl - 1, f.type)
   }
 
   private refreshLocal(att: AttachmentImpl, minNonce: number): void {
     const rec = this.table.get(att.id)
     const now = this.clock.now()
-    if (rec === undefined || rec.status !== 'online' || att.handler.refreshPresence === undefined) return
+    if (rec === undefined || rec.status !== 'online' || att.handler.refreshPresence === undefined)
+      return
     if (now - rec.lastRefreshAt < this.config.routeRequestMinInterval) return
     rec.lastRefreshAt = now
     Promise.resolve()
@@ -689,9 +771,12 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       .then((frame) => {
         if (frame === undefined || att.detached) return
         const r = att.announce(frame)
-        if (!r.ok) this.log('warn', 'refreshed presence refused', { client: att.id, reason: r.reason })
+        if (!r.ok)
+          this.log('warn', 'refreshed presence refused', { client: att.id, reason: r.reason })
       })
-      .catch((e: unknown) => this.log('warn', 'refreshPresence failed', { client: att.id, error: String(e) }))
+      .catch((e: unknown) =>
+        this.log('warn', 'refreshPresence failed', { client: att.id, error: String(e) }),
+      )
   }
 
   // ---------------------------------------------------------------- routed frames (§9)
@@ -703,18 +788,31 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       this.deliver(att, f, line.env.hash, link.id)
       return
     }
-    if (f.ttl === 0) return this.drop(link, 'ttl', f.type)
+    if (f.ttl === 0) {
+      this.drop(link, 'ttl', f.type)
+      return
+    }
     const next = this.pickNextHop(id, f, link.id)
-    if (next === undefined) return this.drop(link, 'no_route', f.type)
+    if (next === undefined) {
+      this.drop(link, 'no_route', f.type)
+      return
+    }
     this.forwardLine(next, line, f.ttl - 1, f.type)
   }
 
   /** Path diversity (§9): the k-th frame of one (origin, target, chatid, msgid) takes the (k mod R)-th route. */
-  private pickNextHop(id: string, f: RoutedFrame | OutgoingRoutedFrame, exclude: string | undefined): Link | undefined {
+  private pickNextHop(
+    id: string,
+    f: RoutedFrame | OutgoingRoutedFrame,
+    exclude: string | undefined,
+  ): Link | undefined {
     const cands = this.routes.forwardCandidates(id, exclude)
     if (cands.length === 0) return undefined
     let idx = 0
-    if (cands.length > 1 && (f.type === 'MESSAGE_SEND' || f.type === 'MESSAGE_RECV' || f.type === 'MESSAGE_READ')) {
+    if (
+      cands.length > 1 &&
+      (f.type === 'MESSAGE_SEND' || f.type === 'MESSAGE_RECV' || f.type === 'MESSAGE_READ')
+    ) {
       const key = `${f.type}|${b64(f.origin)}|${id}|${b64(f.chatid)}|${b64(f.msgid)}`
       const k = this.pathCounters.get(key) ?? 0
       this.pathCounters.delete(key)
@@ -730,7 +828,10 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
 
   private forwardLine(next: Link, line: CheckedLine, ttl: number, type: string): void {
     const si = rewriteHop(line.signingInput, Math.floor(this.clock.wallNow()), ttl)
-    if (si === undefined) return this.drop(undefined, 'internal', type)
+    if (si === undefined) {
+      this.drop(undefined, 'internal', type)
+      return
+    }
     if (next.sendSigningInput(si, type)) this.st.forwarded++
   }
 
@@ -747,7 +848,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
 
   private askNeighbors(link: Link): void {
     const now = this.clock.now()
-    if (link.neighborsAsked || now - link.lastNeighborsRequestAt < this.config.neighborsMinInterval) return
+    if (link.neighborsAsked || now - link.lastNeighborsRequestAt < this.config.neighborsMinInterval)
+      return
     link.neighborsAsked = true
     link.lastNeighborsRequestAt = now
     link.send({ type: 'NEIGHBORS_REQUEST', timestamp: 0 })
@@ -758,7 +860,10 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   private onNeighborsRequest(link: Link): void {
     const now = this.clock.now()
     const last = this.lastNeighborsAnswer.get(link)
-    if (last !== undefined && now - last < this.config.neighborsMinInterval) return this.drop(link, 'rate_limit', 'NEIGHBORS_REQUEST')
+    if (last !== undefined && now - last < this.config.neighborsMinInterval) {
+      this.drop(link, 'rate_limit', 'NEIGHBORS_REQUEST')
+      return
+    }
     this.lastNeighborsAnswer.set(link, now)
     const eligible: Array<{ ip: string; port: number }> = []
     for (const l of this.up.values()) {
@@ -773,7 +878,10 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   }
 
   private onNeighborsResponse(link: Link, f: FrameOf<'NEIGHBORS_RESPONSE'>): void {
-    if (!link.neighborsAsked) return this.drop(link, 'unsolicited', f.type)
+    if (!link.neighborsAsked) {
+      this.drop(link, 'unsolicited', f.type)
+      return
+    }
     link.neighborsAsked = false
     const good: Address[] = []
     for (const n of f.neighbor) {
@@ -828,7 +936,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
 
   private key(hash: Uint8Array | string): string {
     if (typeof hash === 'string') return hash
-    if (!(hash instanceof Uint8Array) || hash.length !== 32) throw new NodeInputError('hash', 'expected 32 bytes')
+    if (!(hash instanceof Uint8Array) || hash.length !== 32)
+      throw new NodeInputError('hash', 'expected 32 bytes')
     return b64(hash)
   }
 
@@ -860,7 +969,9 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
         feasible:
           r.nonce === nonce &&
           r.advertised < INF &&
-          (fd === undefined || r.nonce > fd.nonce || (r.nonce === fd.nonce && r.advertised < fd.metric)),
+          (fd === undefined ||
+            r.nonce > fd.nonce ||
+            (r.nonce === fd.nonce && r.advertised < fd.metric)),
       })),
     }
   }
@@ -899,13 +1010,15 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   // ---------------------------------------------------------------- attachments
 
   attach(clientkey: Uint8Array, handler: ClientHandler): Attachment {
-    if (!(clientkey instanceof Uint8Array) || clientkey.length !== 32) throw new NodeInputError('clientkey', 'expected 32 bytes')
+    if (!(clientkey instanceof Uint8Array) || clientkey.length !== 32)
+      throw new NodeInputError('clientkey', 'expected 32 bytes')
     if (handler === null || typeof handler !== 'object' || typeof handler.onFrame !== 'function') {
       throw new NodeInputError('handler', 'expected { onFrame }')
     }
     const hash = this.crypto.sha256(clientkey)
     const id = b64(hash)
-    if (this.attachments.has(id)) throw new AttachError('attached', 'this client is already attached')
+    if (this.attachments.has(id))
+      throw new AttachError('attached', 'this client is already attached')
     const att = new AttachmentImpl(this, clientkey.slice(), hash, id, handler)
     this.attachments.set(id, att)
     const rec = this.table.get(id)
@@ -1031,7 +1144,9 @@ export function resolveComponents(
   let knownNodes = init.knownNodes
   if (knownNodes === undefined) {
     knownNodes =
-      init.dataDir === false ? createMemoryKnownNodesStore() : createFileKnownNodesStore(init.dataDir ?? defaultDataDir())
+      init.dataDir === false
+        ? createMemoryKnownNodesStore()
+        : createFileKnownNodesStore(init.dataDir ?? defaultDataDir())
   }
   return {
     transport: init.transport ?? defaults.transport(),

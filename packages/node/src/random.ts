@@ -35,7 +35,8 @@ export function createSeededRandom(seed: number): Random {
   }
   const s = [splitmix(), splitmix(), splitmix(), splitmix()] as [number, number, number, number]
   const next = (): number => {
-    const result = Math.imul(((Math.imul(s[1], 5) << 7) | (Math.imul(s[1], 5) >>> 25)) >>> 0, 9) >>> 0
+    const result =
+      Math.imul(((Math.imul(s[1], 5) << 7) | (Math.imul(s[1], 5) >>> 25)) >>> 0, 9) >>> 0
     const t = (s[1] << 9) >>> 0
     s[2] ^= s[0]
     s[3] ^= s[1]

@@ -58,7 +58,11 @@ interface Entry {
 const INF = METRIC_INFINITY
 
 /** Whether a route advertised as `(nonce, advertised)` is feasible against `fd` (§8.2). */
-export function isFeasible(nonce: number, advertised: number, fd: FeasibilityDistance | undefined): boolean {
+export function isFeasible(
+  nonce: number,
+  advertised: number,
+  fd: FeasibilityDistance | undefined,
+): boolean {
   if (advertised >= INF) return false
   if (fd === undefined) return true
   return nonce > fd.nonce || (nonce === fd.nonce && advertised < fd.metric)
@@ -92,7 +96,14 @@ export class RouteTable {
   private entry(client: string): Entry {
     let e = this.entries.get(client)
     if (e === undefined) {
-      e = { nonce: -1, local: false, routes: new Map(), fd: undefined, selected: undefined, announced: undefined }
+      e = {
+        nonce: -1,
+        local: false,
+        routes: new Map(),
+        fd: undefined,
+        selected: undefined,
+        announced: undefined,
+      }
       this.entries.set(client, e)
     }
     return e
@@ -132,7 +143,11 @@ export class RouteTable {
   }
 
   /** Records neighbour `neighbor`'s advertisement; INFINITY removes its route. */
-  update(client: string, neighbor: string, adv: { nonce: number; advertised: number; ttl: number }): void {
+  update(
+    client: string,
+    neighbor: string,
+    adv: { nonce: number; advertised: number; ttl: number },
+  ): void {
     const e = this.entry(client)
     if (adv.nonce < e.nonce) return
     if (adv.advertised >= INF) {
@@ -142,7 +157,13 @@ export class RouteTable {
     const metric = Math.min(INF, adv.advertised + this.init.linkMetric(neighbor))
     const r = e.routes.get(neighbor)
     if (r === undefined) {
-      e.routes.set(neighbor, { neighbor, nonce: adv.nonce, advertised: adv.advertised, metric, ttl: adv.ttl })
+      e.routes.set(neighbor, {
+        neighbor,
+        nonce: adv.nonce,
+        advertised: adv.advertised,
+        metric,
+        ttl: adv.ttl,
+      })
       let set = this.byNeighbor.get(neighbor)
       if (set === undefined) {
         set = new Set()
@@ -255,7 +276,8 @@ export class RouteTable {
   private selectionOf(e: Entry): Selection {
     if (e.local) return { via: LOCAL, nonce: e.nonce, metric: 0, ttl: this.init.homeTtl }
     const r = e.selected === undefined ? undefined : e.routes.get(e.selected)
-    if (r === undefined || !this.usable(e, r)) return { via: undefined, nonce: e.nonce, metric: INF, ttl: 0 }
+    if (r === undefined || !this.usable(e, r))
+      return { via: undefined, nonce: e.nonce, metric: INF, ttl: 0 }
     return { via: r.neighbor, nonce: r.nonce, metric: r.metric, ttl: r.ttl - 1 }
   }
 
@@ -276,7 +298,10 @@ export class RouteTable {
    * hop (poisoned reverse). Undefined when the received ttl is spent (a presence with ttl 0 is not
    * advertised further). Call {@link noteSent} once it is sent.
    */
-  advertFor(client: string, neighbor: string): { nonce: number; metric: number; ttl: number } | undefined {
+  advertFor(
+    client: string,
+    neighbor: string,
+  ): { nonce: number; metric: number; ttl: number } | undefined {
     const e = this.entries.get(client)
     if (e === undefined) return undefined
     const s = this.selectionOf(e)

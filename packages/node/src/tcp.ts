@@ -1,6 +1,6 @@
 // TCP over IPv6 only (§6.1): IPv6-only listening sockets, IPv4 and IPv4-mapped peers refused at
 // accept and at dial, and writes batched per tick with cork/uncork.
-import { createServer, connect, type Server, type Socket } from 'node:net'
+import { connect, createServer, type Server, type Socket } from 'node:net'
 import { isPlainIPv6 } from './address.ts'
 import { TransportError } from './errors.ts'
 import type { Address, Connection, DialOptions, Listener, Transport } from './transport.ts'
@@ -44,7 +44,10 @@ class TcpConnection implements Connection {
     })
     socket.on('close', () => {
       this.closing = true
-      const err = lastError === undefined ? undefined : new TransportError('closed', lastError.message, { cause: lastError })
+      const err =
+        lastError === undefined
+          ? undefined
+          : new TransportError('closed', lastError.message, { cause: lastError })
       this.closedWith = err === undefined ? {} : { error: err }
       this.closeFn?.(err)
     })

@@ -126,7 +126,13 @@ export interface RouteInfo {
   /** Feasibility distance. */
   fd: { nonce: number; metric: number } | undefined
   /** Every route held, per neighbour. */
-  routes: Array<{ neighbor: string; nonce: number; advertised: number; metric: number; feasible: boolean }>
+  routes: Array<{
+    neighbor: string
+    nonce: number
+    advertised: number
+    metric: number
+    feasible: boolean
+  }>
 }
 
 /** Counters of a node. */
@@ -159,7 +165,11 @@ export interface NodeEvents {
   'client:reachable': ClientInfo
   'client:unreachable': ClientInfo
   drop: { reason: string; peer: string | undefined; type: string | undefined }
-  log: { level: 'debug' | 'info' | 'warn' | 'error'; msg: string; data: Record<string, unknown> | undefined }
+  log: {
+    level: 'debug' | 'info' | 'warn' | 'error'
+    msg: string
+    data: Record<string, unknown> | undefined
+  }
 }
 
 /** A frame routed toward `target_hash` between clients (§9). */
@@ -170,7 +180,9 @@ export type RoutedFrame =
   | FrameOf<'MESSAGE_RECV'>
   | FrameOf<'MESSAGE_READ'>
 
-type Outgoing<F> = F extends unknown ? Omit<F, 'timestamp' | 'ttl' | 'metric'> & { timestamp?: number; ttl?: number; metric?: number } : never
+type Outgoing<F> = F extends unknown
+  ? Omit<F, 'timestamp' | 'ttl' | 'metric'> & { timestamp?: number; ttl?: number; metric?: number }
+  : never
 
 /** A routed frame as a client hands it to {@link Attachment.send}: `timestamp` and `ttl` are the node's. */
 export type OutgoingRoutedFrame = Outgoing<RoutedFrame>

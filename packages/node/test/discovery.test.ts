@@ -143,7 +143,12 @@ describe('bootstrap and last-known nodes (§12.3)', () => {
     )
     const d = await mesh.add({ knownNodes: store })
     await mesh.clock.advance(100)
-    expect(d.peers().map((p) => p.id).sort()).toEqual([a.id, b.id].sort())
+    expect(
+      d
+        .peers()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([a.id, b.id].sort())
   })
 })
 
@@ -151,8 +156,20 @@ describe('address allow-list (§12.1)', () => {
   it('error: dialling IPv4, mapped, loopback, link-local, multicast, ULA is refused by default', async () => {
     mesh = await createMesh(1)
     const node = mesh.nodes[0] as Chat6Node
-    for (const host of ['192.0.2.1', '::ffff:192.0.2.1', '::1', 'fe80::1', 'ff02::1', 'fd00::1', '::', 'not-an-ip']) {
-      await expect(node.dial({ host, port: 7600 })).rejects.toMatchObject({ name: 'DialError', code: 'address' })
+    for (const host of [
+      '192.0.2.1',
+      '::ffff:192.0.2.1',
+      '::1',
+      'fe80::1',
+      'ff02::1',
+      'fd00::1',
+      '::',
+      'not-an-ip',
+    ]) {
+      await expect(node.dial({ host, port: 7600 })).rejects.toMatchObject({
+        name: 'DialError',
+        code: 'address',
+      })
     }
   })
 

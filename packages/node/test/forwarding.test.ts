@@ -1,7 +1,7 @@
 import { encode, type FrameOf, hashInput, signingInput } from '@chat6/wire'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Chat6Node } from '../src/index.ts'
 import { rewriteHop } from '../src/hop.ts'
+import type { Chat6Node } from '../src/index.ts'
 import { createMesh, type Mesh, rawUp, seededCrypto, TestClient, wire } from './helpers.ts'
 
 let mesh: Mesh | undefined

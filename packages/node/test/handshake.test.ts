@@ -34,7 +34,12 @@ describe('handshake (§6.2)', () => {
     const node = mesh.nodes[0] as Chat6Node
     const p = await RawPeer.dial(mesh, node)
     await up(mesh, p)
-    expect(p.frames().map((f) => f.type).slice(0, 2)).toEqual(['HELLO', 'KEEPALIVE_REQUEST'])
+    expect(
+      p
+        .frames()
+        .map((f) => f.type)
+        .slice(0, 2),
+    ).toEqual(['HELLO', 'KEEPALIVE_REQUEST'])
     p.keys()
     expect(node.peers()).toHaveLength(1)
   })
@@ -62,7 +67,9 @@ describe('handshake (§6.2)', () => {
     mesh = await createMesh(2)
     const [a, b] = mesh.nodes as [Chat6Node, Chat6Node]
     await mesh.connect(a, b)
-    const second = a.dial(b.listenAddress as { host: string; port: number }).catch((e: { code: string; message: string }) => e)
+    const second = a
+      .dial(b.listenAddress as { host: string; port: number })
+      .catch((e: { code: string; message: string }) => e)
     await mesh.clock.advance(10)
     expect(await second).toMatchObject({ code: 'handshake', message: 'link closed: duplicate' })
     expect(a.peers()).toHaveLength(1)

@@ -101,7 +101,8 @@ export async function createMesh(n = 0, init: Partial<NodeInit> = {}): Promise<M
 
 /** Connects nodes along the given index pairs. */
 export async function wire(mesh: Mesh, edges: Array<[number, number]>): Promise<void> {
-  for (const [a, b] of edges) await mesh.connect(mesh.nodes[a] as Chat6Node, mesh.nodes[b] as Chat6Node)
+  for (const [a, b] of edges)
+    await mesh.connect(mesh.nodes[a] as Chat6Node, mesh.nodes[b] as Chat6Node)
 }
 
 // ---------------------------------------------------------------- test client
@@ -123,7 +124,9 @@ export class TestClient {
     this.nickname = nickname
     this.attachment = node.attach(this.identity.publicKey, {
       onFrame: (f) => this.received.push(f),
-      ...(opts.refresh === false ? {} : { refreshPresence: async (min: number) => this.presence('CLIENT_UPDATE', min) }),
+      ...(opts.refresh === false
+        ? {}
+        : { refreshPresence: async (min: number) => this.presence('CLIENT_UPDATE', min) }),
     })
   }
 
@@ -170,7 +173,10 @@ export class TestClient {
     return this.attachment.announce(this.offlineFrame())
   }
 
-  message(to: Uint8Array, opts: { msgid?: Uint8Array; chatid?: Uint8Array; body?: Uint8Array } = {}): FrameOf<'MESSAGE_SEND'> {
+  message(
+    to: Uint8Array,
+    opts: { msgid?: Uint8Array; chatid?: Uint8Array; body?: Uint8Array } = {},
+  ): FrameOf<'MESSAGE_SEND'> {
     const r = createSeededRandom(this.nonce++)
     return {
       type: 'MESSAGE_SEND',
@@ -299,13 +305,25 @@ export class RawPeer {
   }
 
   send(frame: Frame, opts: { tamper?: boolean } = {}): void {
-    const env = sealFrame(this.crypto, { ...frame, timestamp: frame.timestamp || this.clock.wallNow() }, { mac: this.mac as LinkMac })
+    const env = sealFrame(
+      this.crypto,
+      { ...frame, timestamp: frame.timestamp || this.clock.wallNow() },
+      { mac: this.mac as LinkMac },
+    )
     if (opts.tamper) env.signature = env.signature.slice().fill(0, 0, 8)
     this.conn.write(encode(env))
   }
 
   sendZeroBye(reason: string): void {
-    this.conn.write(encode(sealFrame(this.crypto, { type: 'BYE', timestamp: this.clock.wallNow(), reason }, { zero: true })))
+    this.conn.write(
+      encode(
+        sealFrame(
+          this.crypto,
+          { type: 'BYE', timestamp: this.clock.wallNow(), reason },
+          { zero: true },
+        ),
+      ),
+    )
   }
 
   writeLine(line: string): void {
@@ -323,7 +341,13 @@ export function identity(seed: number): ClientIdentity {
 /** A signed presence frame, as a raw peer would relay it. */
 export function signedPresence(
   id: ClientIdentity,
-  over: { type?: 'CLIENT_ONLINE' | 'CLIENT_UPDATE'; nonce: number; metric?: number; ttl?: number; nickname?: string },
+  over: {
+    type?: 'CLIENT_ONLINE' | 'CLIENT_UPDATE'
+    nonce: number
+    metric?: number
+    ttl?: number
+    nickname?: string
+  },
 ): FrameOf<'CLIENT_ONLINE'> {
   return signProof(id, {
     type: over.type ?? 'CLIENT_ONLINE',
@@ -337,7 +361,11 @@ export function signedPresence(
 }
 
 /** A signed CLIENT_OFFLINE. */
-export function signedOffline(id: ClientIdentity, nonce: number, ttl = 64): FrameOf<'CLIENT_OFFLINE'> {
+export function signedOffline(
+  id: ClientIdentity,
+  nonce: number,
+  ttl = 64,
+): FrameOf<'CLIENT_OFFLINE'> {
   return signProof(id, {
     type: 'CLIENT_OFFLINE',
     timestamp: 0,
@@ -348,7 +376,11 @@ export function signedOffline(id: ClientIdentity, nonce: number, ttl = 64): Fram
 }
 
 /** Completes a raw peer's handshake with `node`. */
-export async function rawUp(mesh: Mesh, node: Chat6Node, opts: { host?: string; port?: number } = {}): Promise<RawPeer> {
+export async function rawUp(
+  mesh: Mesh,
+  node: Chat6Node,
+  opts: { host?: string; port?: number } = {},
+): Promise<RawPeer> {
   const p = await RawPeer.dial(mesh, node, opts.host)
   p.sendHello({ port: opts.port ?? 0 })
   await mesh.clock.tick()

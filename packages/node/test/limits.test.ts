@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Chat6Node, createNodeCrypto } from '../src/index.ts'
-import { createMesh, identity, type Mesh, RawPeer, rawUp, seededCrypto, signedOffline, signedPresence, TestClient } from './helpers.ts'
+import {
+  createMesh,
+  identity,
+  type Mesh,
+  RawPeer,
+  rawUp,
+  seededCrypto,
+  signedOffline,
+  signedPresence,
+  TestClient,
+} from './helpers.ts'
 
 let mesh: Mesh | undefined
 afterEach(async () => {
@@ -79,7 +89,11 @@ describe('limits (§6.2, §6.5, §8.4)', () => {
   it('error: connections past MAX_PENDING_HANDSHAKES are closed at once', async () => {
     mesh = await createMesh(1, { maxPendingHandshakes: 2 })
     const node = mesh.nodes[0] as Chat6Node
-    const peers = [await RawPeer.dial(mesh, node), await RawPeer.dial(mesh, node), await RawPeer.dial(mesh, node)]
+    const peers = [
+      await RawPeer.dial(mesh, node),
+      await RawPeer.dial(mesh, node),
+      await RawPeer.dial(mesh, node),
+    ]
     await mesh.settle()
     expect(peers.map((p) => p.closed)).toEqual([false, false, true])
     expect(node.stats().pendingHandshakes).toBe(2)

@@ -11,8 +11,20 @@ describe('node crypto', () => {
     const hI = crypto.randomBytes(32)
     const hR = crypto.randomBytes(32)
     const mine = fast.linkMacs('I', i.secretKey, r.publicKey, hI, hR)
-    const theirsR = deriveLinkKeys(crypto, { role: 'responder', linkSecret: r.secretKey, peerLinkKey: i.publicKey, helloHashI: hI, helloHashR: hR })
-    const theirsI = deriveLinkKeys(crypto, { role: 'initiator', linkSecret: i.secretKey, peerLinkKey: r.publicKey, helloHashI: hI, helloHashR: hR })
+    const theirsR = deriveLinkKeys(crypto, {
+      role: 'responder',
+      linkSecret: r.secretKey,
+      peerLinkKey: i.publicKey,
+      helloHashI: hI,
+      helloHashR: hR,
+    })
+    const theirsI = deriveLinkKeys(crypto, {
+      role: 'initiator',
+      linkSecret: i.secretKey,
+      peerLinkKey: r.publicKey,
+      helloHashI: hI,
+      helloHashR: hR,
+    })
     for (let n = 0; n < 50; n++) {
       const si = crypto.randomBytes(1 + n * 37)
       const m = mine.sign(si)
@@ -27,13 +39,23 @@ describe('node crypto', () => {
   it('behavior: fast and portable hashes agree', () => {
     const crypto = createCrypto()
     const data = crypto.randomBytes(1000)
-    expect(createNodeCrypto(crypto).sha256(data)).toEqual(createNodeCrypto(crypto, { fast: false }).sha256(data))
+    expect(createNodeCrypto(crypto).sha256(data)).toEqual(
+      createNodeCrypto(crypto, { fast: false }).sha256(data),
+    )
     expect(createNodeCrypto(crypto).hashMatches(data, crypto.sha256(data))).toBe(true)
   })
 
   it('error: a low-order peer link key is refused', () => {
     const crypto = createCrypto()
     const k = crypto.x25519.keygen()
-    expect(() => createNodeCrypto(crypto).linkMacs('I', k.secretKey, new Uint8Array(32), new Uint8Array(32), new Uint8Array(32))).toThrow()
+    expect(() =>
+      createNodeCrypto(crypto).linkMacs(
+        'I',
+        k.secretKey,
+        new Uint8Array(32),
+        new Uint8Array(32),
+        new Uint8Array(32),
+      ),
+    ).toThrow()
   })
 })

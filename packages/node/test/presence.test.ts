@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Chat6Node, type ClientInfo, METRIC_INFINITY } from '../src/index.ts'
-import { createMesh, identity, type Mesh, rawUp, signedOffline, signedPresence, TestClient } from './helpers.ts'
+import {
+  createMesh,
+  identity,
+  type Mesh,
+  rawUp,
+  signedOffline,
+  signedPresence,
+  TestClient,
+} from './helpers.ts'
 
 let mesh: Mesh | undefined
 afterEach(async () => {
@@ -21,7 +29,13 @@ describe('presence (§8.1)', () => {
     await mesh.settle()
     expect(seen).toEqual(['online:alice', 'reachable:alice'])
     const info = b.client(alice.hash) as ClientInfo
-    expect(info).toMatchObject({ nickname: 'alice', status: 'online', reachable: true, local: false, nextHop: a.id })
+    expect(info).toMatchObject({
+      nickname: 'alice',
+      status: 'online',
+      reachable: true,
+      local: false,
+      nextHop: a.id,
+    })
     expect(info.metric).toBe(1)
     expect(a.client(alice.hash)).toMatchObject({ local: true, metric: 0, nextHop: 'local' })
   })
@@ -52,7 +66,11 @@ describe('presence (§8.1)', () => {
     alice.offline()
     await mesh.settle()
     expect(offline).toEqual([alice.attachment.id])
-    expect(c.client(alice.hash)).toMatchObject({ status: 'offline', reachable: false, nextHop: undefined })
+    expect(c.client(alice.hash)).toMatchObject({
+      status: 'offline',
+      reachable: false,
+      nextHop: undefined,
+    })
     expect(c.nextHop(alice.hash)).toBeUndefined()
   })
 
@@ -132,7 +150,12 @@ describe('presence (§8.1)', () => {
     // same MSGHASH (metric is per-hop): q's copy is a route update; a corrupted proof would show if it were checked
     q.send({ ...f, metric: 20 })
     await mesh.clock.tick()
-    expect(node.routeTo(id.hash)?.routes.map((r) => r.advertised).sort()).toEqual([20, 50])
+    expect(
+      node
+        .routeTo(id.hash)
+        ?.routes.map((r) => r.advertised)
+        .sort(),
+    ).toEqual([20, 50])
     expect(node.stats().drops.bad_proof ?? 0).toBe(0)
   })
 
@@ -141,11 +164,17 @@ describe('presence (§8.1)', () => {
     const node = mesh.nodes[0] as Chat6Node
     const alice = new TestClient(node, 9)
     const bad = alice.presence('CLIENT_ONLINE')
-    expect(alice.attachment.announce({ ...bad, nickname: 'x' })).toEqual({ ok: false, reason: 'bad_proof' })
+    expect(alice.attachment.announce({ ...bad, nickname: 'x' })).toEqual({
+      ok: false,
+      reason: 'bad_proof',
+    })
     expect(alice.attachment.announce(bad).ok).toBe(true)
     expect(alice.attachment.announce(bad)).toEqual({ ok: false, reason: 'stale' })
     const other = new TestClient(node, 10)
-    expect(alice.attachment.announce(other.presence('CLIENT_ONLINE'))).toEqual({ ok: false, reason: 'wrong_client' })
+    expect(alice.attachment.announce(other.presence('CLIENT_ONLINE'))).toEqual({
+      ok: false,
+      reason: 'wrong_client',
+    })
     expect(node.client(alice.hash)).toMatchObject({ local: true, metric: 0, reachable: true })
     expect(node.routeTo(alice.hash)?.metric).toBe(0)
     alice.attachment.detach()
@@ -159,7 +188,10 @@ describe('presence (§8.1)', () => {
     await mesh.connect(a, b)
     const changes: string[] = []
     const ident = identity(77)
-    b.attach(ident.publicKey, { onFrame: () => {}, onPresence: (c) => changes.push(`${c.kind}:${c.client.nickname ?? '-'}`) })
+    b.attach(ident.publicKey, {
+      onFrame: () => {},
+      onPresence: (c) => changes.push(`${c.kind}:${c.client.nickname ?? '-'}`),
+    })
     const alice = new TestClient(a, 1, 'alice')
     alice.online()
     await mesh.settle()

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { METRIC_INFINITY } from '../src/constants.ts'
-import { checkNextHopAcyclic, isFeasible, isSignificantChange, LOCAL, RouteTable } from '../src/routes.ts'
+import {
+  checkNextHopAcyclic,
+  isFeasible,
+  isSignificantChange,
+  LOCAL,
+  RouteTable,
+} from '../src/routes.ts'
 
 const INF = METRIC_INFINITY
 const table = (metrics: Record<string, number> = {}) =>

@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Chat6Node, checkNextHopAcyclic, DEFAULT_LINK_METRIC, METRIC_INFINITY } from '../src/index.ts'
-import { createMesh, identity, type Mesh, rawUp, signedPresence, TestClient, wire } from './helpers.ts'
+import {
+  type Chat6Node,
+  checkNextHopAcyclic,
+  DEFAULT_LINK_METRIC,
+  METRIC_INFINITY,
+} from '../src/index.ts'
+import {
+  createMesh,
+  identity,
+  type Mesh,
+  rawUp,
+  signedPresence,
+  TestClient,
+  wire,
+} from './helpers.ts'
 
 let mesh: Mesh | undefined
 afterEach(async () => {
@@ -158,7 +171,14 @@ describe('routing (§8.2)', () => {
     expect(mesh.nodes.every((x) => x.client(alice.hash)?.reachable)).toBe(true)
     alice.attachment.detach()
     expect(await runChecked(mesh, alice.hash, 60_000)).toBeUndefined()
-    expect(mesh.nodes.map((x) => x.client(alice.hash)?.reachable)).toEqual([false, false, false, false, false, false])
+    expect(mesh.nodes.map((x) => x.client(alice.hash)?.reachable)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ])
   })
 
   it('behavior: ROUTE_REQUEST ends starvation when only unfeasible routes are left', async () => {

@@ -60,7 +60,9 @@ describe('TCP over IPv6 (integration)', () => {
     const carol = new TestClient(c, 3, 'carol')
     alice.online()
     carol.online()
-    await until(() => a.client(carol.hash)?.reachable === true && c.client(alice.hash)?.reachable === true)
+    await until(
+      () => a.client(carol.hash)?.reachable === true && c.client(alice.hash)?.reachable === true,
+    )
     expect(c.nextHop(alice.hash)).toBe(b.id)
     const r = alice.send(carol.hash)
     expect(r).toMatchObject({ ok: true, via: b.id })
@@ -73,7 +75,9 @@ describe('TCP over IPv6 (integration)', () => {
     await b.stop()
     await until(() => reasons.length === 2)
     expect(reasons).toEqual(['shutdown', 'shutdown'])
-    const saved = JSON.parse(await readFile(join(dir, KNOWN_NODES_FILE), 'utf8')) as { nodes: Address[] }
+    const saved = JSON.parse(await readFile(join(dir, KNOWN_NODES_FILE), 'utf8')) as {
+      nodes: Address[]
+    }
     expect(saved.nodes).toEqual(
       expect.arrayContaining([a.listenAddress as Address, c.listenAddress as Address]),
     )
@@ -83,11 +87,21 @@ describe('TCP over IPv6 (integration)', () => {
 
   it('error: IPv4 is refused at dial and at listen', async () => {
     const a = await tcpNode()
-    await expect(a.dial({ host: '127.0.0.1', port: 7600 })).rejects.toMatchObject({ name: 'DialError', code: 'address' })
-    await expect(a.dial({ host: '::ffff:127.0.0.1', port: 7600 })).rejects.toMatchObject({ code: 'address' })
+    await expect(a.dial({ host: '127.0.0.1', port: 7600 })).rejects.toMatchObject({
+      name: 'DialError',
+      code: 'address',
+    })
+    await expect(a.dial({ host: '::ffff:127.0.0.1', port: 7600 })).rejects.toMatchObject({
+      code: 'address',
+    })
     const tcp = createTcpTransport()
-    await expect(tcp.dial({ host: '127.0.0.1', port: 7600 })).rejects.toMatchObject({ name: 'TransportError', code: 'address' })
-    await expect(tcp.listen({ host: '0.0.0.0', port: 0 }, () => {})).rejects.toMatchObject({ code: 'address' })
+    await expect(tcp.dial({ host: '127.0.0.1', port: 7600 })).rejects.toMatchObject({
+      name: 'TransportError',
+      code: 'address',
+    })
+    await expect(tcp.listen({ host: '0.0.0.0', port: 0 }, () => {})).rejects.toMatchObject({
+      code: 'address',
+    })
   })
 
   it('behavior: the listening socket is IPv6-only', async () => {

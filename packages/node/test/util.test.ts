@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { addressScope, canonicalHost, formatIPv6, isAllowedAddress, parseIPv6Loose, prefixKey } from '../src/address.ts'
+import {
+  addressScope,
+  canonicalHost,
+  formatIPv6,
+  isAllowedAddress,
+  parseIPv6Loose,
+  prefixKey,
+} from '../src/address.ts'
 import { createVirtualClock } from '../src/clock.ts'
 import { DedupeCache } from '../src/dedupe.ts'
 import { createSeededRandom } from '../src/random.ts'
