@@ -31,7 +31,8 @@ export function checkFrame(
   if (r.success) return { ok: true, frame: r.data }
   const issue = r.error.issues[0]
   if (issue === undefined) return { ok: false, error: _wireError('bad_value', r.error.message) }
-  if (issue.code === 'unrecognized_keys') {
+  // an extra key inside a `neighbor` entry is a bad value of that field, not an unknown field
+  if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
     const name = issue.keys[0] as string
     return { ok: false, error: _wireError('unknown_field', `${type} has no field ${name}`, name) }
   }
