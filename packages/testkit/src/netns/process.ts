@@ -16,10 +16,16 @@ export interface ReportingProcess {
   /** Sends one command as a JSON line on stdin. */
   send(command: Record<string, unknown>): void
   /**
-   * Resolves with the first report (already received or future) that `pred` accepts; rejects
-   * after `timeoutMs` or when the process exits first, with the last reports and stderr.
+   * Resolves with the first report (already received or future, from index `since` on) that
+   * `pred` accepts; rejects after `timeoutMs` or when the process exits first, with the last
+   * reports and stderr. Pass `since: p.reports.length` to wait for something new.
    */
-  waitFor(pred: (r: Report) => boolean, timeoutMs: number, what?: string): Promise<Report>
+  waitFor(
+    pred: (r: Report) => boolean,
+    timeoutMs: number,
+    what?: string,
+    since?: number,
+  ): Promise<Report>
   /** Sends `signal` (default SIGKILL) and resolves once the process has exited (bounded). */
   kill(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>
 }
@@ -95,9 +101,9 @@ export function spawnReporting(
     send(command) {
       if (!exited) child.stdin?.write(`${JSON.stringify(command)}\n`)
     },
-    waitFor(pred, timeoutMs, what = 'a report') {
+    waitFor(pred, timeoutMs, what = 'a report', since = 0) {
       return new Promise((resolve, reject) => {
-        let seen = 0
+        let seen = since
         const check = (): void => {
           for (; seen < reports.length; seen++) {
             const r = reports[seen] as Report
