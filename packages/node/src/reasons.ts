@@ -42,7 +42,7 @@ export type DropReason =
   | 'bad_neighbor' // a NEIGHBORS_RESPONSE entry refused by the allow-list (§12.2)
   | 'backpressure' // (benign, local) the outgoing buffer of a link is full
   | 'client_table_full' // (benign, local) the client table is full of local clients
-  | 'internal' // a bug while handling the frame; logged
+  | 'internal' // (benign: our bug, not the peer's fault) a bug while handling the frame; logged
 
 const BENIGN: ReadonlySet<DropReason> = new Set<DropReason>([
   'rate_limit',
@@ -54,6 +54,7 @@ const BENIGN: ReadonlySet<DropReason> = new Set<DropReason>([
   'backpressure',
   'client_table_full',
   'bad_neighbor',
+  'internal',
 ])
 
 /** Whether a drop counts toward a peer's `MAX_DROPS_PER_MINUTE` (§6.5). */
