@@ -149,7 +149,7 @@ export async function runDemo(ctx: Context): Promise<number> {
       await until(`${botName} read receipt`, () => states.includes('read'))
       const order = states.filter((s, i) => states.indexOf(s) === i)
       say(
-        `  receipts: ${order.map((s) => `${stateMark(s as 'sent')} ${s}`).join(' → ')} (${Date.now() - t0} ms)`,
+        `  receipts: ${order.map((s) => (s === 'read' ? stateMark('read') : `${stateMark(s as 'sent')} ${s}`)).join(' → ')} (${Date.now() - t0} ms)`,
       )
       await until(`${botName} reply`, () => replies.length > 0)
       say(`  ${botName} → you: "${replies[0]}" (delivered, and you sent back a read receipt)`)
