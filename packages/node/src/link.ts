@@ -176,8 +176,16 @@ export class Link {
         return
       }
       this.lastRx = this.host.clock.now()
-      if (this.state === 'handshake') this.onHandshakeLine(item.line)
-      else this.onLine(item.line)
+      if (this.state === 'handshake') {
+        try {
+          this.onHandshakeLine(item.line)
+        } catch (e) {
+          // nothing a peer sends may escape into the transport: a bug here ends the handshake
+          this.host.log('error', 'internal error in the handshake', { error: String(e) })
+          this.host.drop(this, 'internal', 'HELLO')
+          this.close('bad_frame')
+        }
+      } else this.onLine(item.line)
     }
   }
 

@@ -848,7 +848,9 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
 
   private askNeighbors(link: Link): void {
     const now = this.clock.now()
-    if (link.neighborsAsked || now - link.lastNeighborsRequestAt < this.config.neighborsMinInterval)
+    if (now - link.lastNeighborsRequestAt < this.config.neighborsMinInterval) return
+    // a request left unanswered for a maintenance round is given up
+    if (link.neighborsAsked && now - link.lastNeighborsRequestAt < this.config.maintainInterval)
       return
     link.neighborsAsked = true
     link.lastNeighborsRequestAt = now
