@@ -2,11 +2,11 @@
 // one, keeps its last-known nodes where the operator says, and logs its peers. The same as
 // `chat6 node --bootstrap FILE`, as a program.
 // Run it with a TypeScript runner after `pnpm build`, e.g.
-// `BOOTSTRAP_FILE=nodes.txt npx tsx examples/relay-custom-bootstrap.ts`.
+// `npx tsx examples/relay-custom-bootstrap.ts nodes.txt ./state`.
 import { readFileSync } from 'node:fs'
 import { createFileKnownNodesStore, createNode, parseBootstrapList } from '@chat6/node'
 
-const file = process.env.BOOTSTRAP_FILE ?? 'bootstrap.txt'
+const [file = 'bootstrap.txt', stateDir = '.'] = process.argv.slice(2)
 // one [ADDR]:PORT per line (or separated by spaces or commas), # starts a comment
 const { nodes, invalid } = parseBootstrapList(readFileSync(file, 'utf8'))
 if (invalid.length > 0) console.warn(`ignoring bad entries in ${file}: ${invalid.join(', ')}`)
@@ -15,7 +15,7 @@ const node = createNode({
   listen: { host: '::', port: 7600 },
   bootstrap: nodes,
   useShippedBootstrap: false, // only the operator's list (plus last-known nodes)
-  knownNodes: createFileKnownNodesStore(process.env.STATE_DIR ?? '.'),
+  knownNodes: createFileKnownNodesStore(stateDir),
   allowUla: true, // a private mesh on fc00::/7 addresses
 })
 node.on('peer:connect', (peer) =>
