@@ -14,6 +14,7 @@ import { toHex } from './format.ts'
 import { type NetworkPlan, networkPlan, startNode, waitForPeer } from './network.ts'
 import { nodeStatus } from './node-status.ts'
 import { unlockPassphrase } from './passphrase.ts'
+import { onShutdown } from './shutdown.ts'
 import { findCommand } from './spec.ts'
 
 /** Time for presence to arrive once the first peer is up, ms. */
@@ -95,6 +96,10 @@ async function handleForwarded(
  * @throws CliError `conflict` (data dir in use), `not_found` (no identity), `passphrase`, `network`
  */
 export async function openSession(ctx: Context): Promise<Session> {
+  if (!existsSync(ctx.files.store))
+    throw new CliError('not_found', `no identity in ${ctx.files.dir}`, {
+      hint: "create one with 'chat6 init --nick NAME' (or pick another --data-dir)",
+    })
   const config = await readConfig(ctx.files.config)
   const plan = await networkPlan(ctx.parsed.values, config, false)
   let control: ControlServer | undefined
@@ -148,6 +153,7 @@ export async function openSession(ctx: Context): Promise<Session> {
     const startedAt = Date.now()
     const liveNode = node
     let settling: Promise<boolean> | undefined
+    let closing: Promise<void> | undefined
     const ctrl = control
     session = {
       node: liveNode,
@@ -168,10 +174,13 @@ export async function openSession(ctx: Context): Promise<Session> {
         })()
         return settling
       },
-      close: async () => {
-        await client.stop().catch(() => {})
-        await liveNode.stop().catch(() => {})
-        await ctrl.close()
+      close: () => {
+        closing ??= (async () => {
+          await client.stop().catch(() => {})
+          await liveNode.stop().catch(() => {})
+          await ctrl.close()
+        })()
+        return closing
       },
     }
     return session
@@ -194,9 +203,15 @@ export function sessionRunner(
     validate?.(ctx)
     if (!ctx.forwarded && (await probe(ctx.files.clientSocket))) return forward(ctx)
     const session = await openSession(ctx)
+    // Ctrl-C ends the command cleanly: offline announced, store closed, socket removed
+    const offSignal = onShutdown((signal) => {
+      ctx.err(`chat6: ${signal}: stopping\n`)
+      session.close().finally(() => process.exit(130))
+    })
     try {
       return await cmd(ctx, session)
     } finally {
+      offSignal()
       await session.close()
     }
   }
