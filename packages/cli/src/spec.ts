@@ -124,6 +124,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         arg: 'SECONDS',
         help: 'print a status line every SECONDS (default 60; 0: never)',
       },
+      verbose: {
+        type: 'boolean',
+        short: 'v',
+        help: 'also log every client going online or offline anywhere in the mesh',
+      },
       'data-dir': dataDir,
       json: { type: 'boolean', help: 'log JSON lines instead of text' },
       help,

@@ -63,18 +63,21 @@ export async function runNode(ctx: Context): Promise<number> {
       { peer: peer.id, remote: formatHostPort(peer.remote), reason, initiator },
     ),
   )
-  node.on('client:online', (c) =>
-    log.line(
-      'client-online',
-      `client online ${c.id.slice(0, 8)} ${c.local ? '(local)' : ''}`.trim(),
-      {
-        client: c.id,
-      },
-    ),
-  )
-  node.on('client:offline', (c) =>
-    log.line('client-offline', `client offline ${c.id.slice(0, 8)}`, { client: c.id }),
-  )
+  // a relay sees every client of the mesh come and go: only worth a line when asked
+  if (values.verbose === true) {
+    node.on('client:online', (c) =>
+      log.line(
+        'client-online',
+        `client online ${c.id.slice(0, 8)} ${c.local ? '(local)' : ''}`.trim(),
+        {
+          client: c.id,
+        },
+      ),
+    )
+    node.on('client:offline', (c) =>
+      log.line('client-offline', `client offline ${c.id.slice(0, 8)}`, { client: c.id }),
+    )
+  }
   node.on('log', ({ level, msg, data }) => {
     if (level === 'warn' || level === 'error')
       log.line(level, `${level}: ${msg}${data ? ` ${JSON.stringify(data)}` : ''}`, { data })
