@@ -166,7 +166,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   private readonly table: ClientTable
   private readonly dedupe: DedupeCache
   private readonly attachments = new Map<string, AttachmentImpl>()
-  private readonly pathCounters = new Map<string, number>()
+  private pathCounters = new Map<string, number>()
+  private pathCountersOld = new Map<string, number>()
   private readonly dialer: Dialer
   private readonly ownRouteRequests = new Map<string, number>()
   private housekeepingTimer: unknown
@@ -609,15 +610,16 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     this.table.touch(rec, this.clock.now())
     if (from === LOCAL) this.routes.setLocal(rec.id, true)
     else this.routes.update(rec.id, from, { nonce: f.nonce, advertised: f.metric, ttl: f.ttl })
-    this.report(prevStatus === 'offline' || isNew ? 'online' : 'update', rec)
-    this.reevaluate(rec.id, true)
+    // selection first, so the event's ClientInfo shows the route the node now holds
+    this.reevaluate(rec.id, true, prevStatus === 'offline' || isNew ? 'online' : 'update')
   }
 
   /** Re-runs selection after a change; advertises and reports as §8.2 asks. */
-  private reevaluate(id: string, nonceGrew = false): void {
+  private reevaluate(id: string, nonceGrew = false, announce?: 'online' | 'update'): void {
     const rec = this.table.get(id)
     if (rec === undefined) return
     const significant = this.routes.evaluate(id)
+    if (announce !== undefined) this.report(announce, rec)
     if (rec.status === 'offline') return
     const sel = this.routes.selection(id)
     if (significant || (nonceGrew && sel.metric < INF)) {
@@ -800,26 +802,30 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     this.forwardLine(next, line, f.ttl - 1, f.type)
   }
 
-  /** Path diversity (§9): the k-th frame of one (origin, target, chatid, msgid) takes the (k mod R)-th route. */
+  /**
+   * Path diversity (§9): the k-th frame of one (origin, target, chatid, msgid) takes the
+   * (k mod R)-th of the R finite routes, feasible ones first. The first try always takes the
+   * selected route; a retry may take an unfeasible one, which cannot loop a frame for long:
+   * every node forwards one MSGHASH at most once.
+   */
   private pickNextHop(
     id: string,
     f: RoutedFrame | OutgoingRoutedFrame,
     exclude: string | undefined,
   ): Link | undefined {
-    const cands = this.routes.forwardCandidates(id, exclude)
+    const diverse =
+      f.type === 'MESSAGE_SEND' || f.type === 'MESSAGE_RECV' || f.type === 'MESSAGE_READ'
+    const cands = this.routes.forwardCandidates(id, exclude, diverse)
     if (cands.length === 0) return undefined
     let idx = 0
-    if (
-      cands.length > 1 &&
-      (f.type === 'MESSAGE_SEND' || f.type === 'MESSAGE_RECV' || f.type === 'MESSAGE_READ')
-    ) {
+    if (cands.length > 1 && diverse) {
       const key = `${f.type}|${b64(f.origin)}|${id}|${b64(f.chatid)}|${b64(f.msgid)}`
-      const k = this.pathCounters.get(key) ?? 0
-      this.pathCounters.delete(key)
+      // two generations instead of LRU order: O(1), and no Map iteration (see DedupeCache)
+      const k = this.pathCounters.get(key) ?? this.pathCountersOld.get(key) ?? 0
       this.pathCounters.set(key, k + 1)
-      if (this.pathCounters.size > C.PATH_DIVERSITY_MAX) {
-        const oldest = this.pathCounters.keys().next()
-        if (!oldest.done) this.pathCounters.delete(oldest.value)
+      if (this.pathCounters.size > C.PATH_DIVERSITY_MAX / 2) {
+        this.pathCountersOld = this.pathCounters
+        this.pathCounters = new Map()
       }
       idx = k % cands.length
     }

@@ -340,19 +340,25 @@ export class RouteTable {
   }
 
   /**
-   * Feasible finite routes for forwarding, selected first, then by metric, without `exclude`
-   * (the neighbour a frame came from). Used for path diversity on retries (§9).
+   * Routes for forwarding, without `exclude` (the neighbour a frame came from): the selected one
+   * first, then the other feasible finite routes by metric, then (with `unfeasible`) the finite
+   * unfeasible ones by metric. Retries rotate over them (path diversity, §9).
    */
-  forwardCandidates(client: string, exclude?: string): string[] {
+  forwardCandidates(client: string, exclude?: string, unfeasible = false): string[] {
     const e = this.entries.get(client)
     if (e === undefined) return []
     const sel = this.selectionOf(e).via
-    const others: Route[] = []
+    const feasible: Route[] = []
+    const rest: Route[] = []
     for (const r of e.routes.values()) {
-      if (r.neighbor !== sel && r.neighbor !== exclude && this.usable(e, r)) others.push(r)
+      if (r.neighbor === sel || r.neighbor === exclude || r.metric >= INF || r.nonce !== e.nonce)
+        continue
+      if (this.usable(e, r)) feasible.push(r)
+      else if (unfeasible) rest.push(r)
     }
-    others.sort((x, y) => x.metric - y.metric)
-    const out = others.map((r) => r.neighbor)
+    feasible.sort((x, y) => x.metric - y.metric)
+    rest.sort((x, y) => x.metric - y.metric)
+    const out = [...feasible, ...rest].map((r) => r.neighbor)
     if (sel !== undefined && sel !== LOCAL && sel !== exclude) out.unshift(sel)
     return out
   }

@@ -213,6 +213,8 @@ export class RawPeer {
   closed = false
   mac: LinkMac | undefined
   helloHash: Uint8Array | undefined
+  /** Answer the node's keepalives (so its link metric is measured, not the default). */
+  answerKeepalives = false
   private buf = ''
 
   constructor(
@@ -223,9 +225,16 @@ export class RawPeer {
       this.buf += text.decode(b)
       let i = this.buf.indexOf('\n')
       while (i >= 0) {
-        this.lines.push(this.buf.slice(0, i))
+        const line = this.buf.slice(0, i)
+        this.lines.push(line)
         this.buf = this.buf.slice(i + 1)
         i = this.buf.indexOf('\n')
+        if (this.answerKeepalives && this.mac !== undefined) {
+          const d = decode(line)
+          if (d.ok && d.envelope.frame.type === 'KEEPALIVE_REQUEST') {
+            this.send({ type: 'KEEPALIVE_RESPONSE', timestamp: 0, id: d.envelope.frame.id })
+          }
+        }
       }
     })
     conn.onClose(() => {
