@@ -4,6 +4,7 @@ import type { Context } from '../context.ts'
 import { CliError } from '../errors.ts'
 import { EXIT } from '../exit-codes.ts'
 import { openSession } from '../session.ts'
+import { onShutdown } from '../shutdown.ts'
 import { runChatScreen } from '../tui/app.ts'
 
 /** Runs the interactive chat. */
@@ -13,8 +14,12 @@ export async function runChat(ctx: Context): Promise<number> {
       hint: "for scripts use 'chat6 send', 'chat6 history' and 'chat6 daemon'",
     })
   const session = await openSession(ctx)
+  // SIGTERM and SIGINT still restore the terminal and go offline cleanly
+  const stop = new AbortController()
+  const offSignal = onShutdown(() => stop.abort())
   try {
     await runChatScreen(ctx, {
+      signal: stop.signal,
       client: session.client,
       nodeOf: () => session.node,
       network: () => {
@@ -23,6 +28,7 @@ export async function runChat(ctx: Context): Promise<number> {
       },
     })
   } finally {
+    offSignal()
     await session.close()
   }
   return EXIT.OK

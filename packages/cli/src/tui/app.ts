@@ -18,6 +18,8 @@ export interface ChatScreenInput {
   /** Right side of the title bar (peer count…). */
   network: () => string
   nodeOf: () => Chat6Node
+  /** Leaves the screen when aborted (SIGTERM). */
+  signal?: AbortSignal
 }
 
 const ESC = '\u001b['
@@ -301,14 +303,8 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
       }
     }
     stdin.on('keypress', onKey)
-    quit = () => {
-      stdin.off('keypress', onKey)
-      resolve()
-    }
-    const q = quit
-    const offKey = () => stdin.off('keypress', onKey)
-    offs.push(offKey)
-    void q
+    offs.push(() => stdin.off('keypress', onKey))
+    input.signal?.addEventListener('abort', () => resolve())
     refresh()
   })
 
