@@ -93,6 +93,12 @@ describe('two clients and a relay on ::1', () => {
     })
     await aliceD.waitFor(/read/)
 
+    const status = await run(['status', '--data-dir', alice, '--json'])
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      role: 'client',
+      client: { nickname: 'alice', friends: 1, online: 1, outbox: 0 },
+    })
+
     const friends = await run(['friends', '--data-dir', alice, '--json'])
     expect(JSON.parse(friends.stdout)).toMatchObject([
       { nickname: 'bob', status: 'friend', online: true },
