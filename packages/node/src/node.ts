@@ -813,13 +813,16 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     f: RoutedFrame | OutgoingRoutedFrame,
     exclude: string | undefined,
   ): Link | undefined {
-    const diverse =
-      f.type === 'MESSAGE_SEND' || f.type === 'MESSAGE_RECV' || f.type === 'MESSAGE_READ'
-    const cands = this.routes.forwardCandidates(id, exclude, diverse)
+    const cands = this.routes.forwardCandidates(id, exclude, true)
     if (cands.length === 0) return undefined
     let idx = 0
-    if (cands.length > 1 && diverse) {
-      const key = `${f.type}|${b64(f.origin)}|${id}|${b64(f.chatid)}|${b64(f.msgid)}`
+    if (cands.length > 1) {
+      // retries of a message share (origin, target, chatid, msgid); those of a session offer or
+      // answer share (clientkey, target), as each retry is a new frame with a new nonce (§10.4)
+      const key =
+        f.type === 'FRIEND_REQUEST' || f.type === 'FRIEND_CONFIRM'
+          ? `${f.type}|${b64(f.clientkey)}|${id}`
+          : `${f.type}|${b64(f.origin)}|${id}|${b64(f.chatid)}|${b64(f.msgid)}`
       // two generations instead of LRU order: O(1), and no Map iteration (see DedupeCache)
       const k = this.pathCounters.get(key) ?? this.pathCountersOld.get(key) ?? 0
       this.pathCounters.set(key, k + 1)

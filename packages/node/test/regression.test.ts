@@ -2,7 +2,15 @@
 import type { FrameOf } from '@chat6/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Chat6Node, ClientInfo } from '../src/index.ts'
-import { createMesh, identity, type Mesh, rawUp, signedPresence, TestClient, wire } from './helpers.ts'
+import {
+  createMesh,
+  identity,
+  type Mesh,
+  rawUp,
+  signedPresence,
+  TestClient,
+  wire,
+} from './helpers.ts'
 
 let mesh: Mesh | undefined
 afterEach(async () => {
@@ -49,7 +57,9 @@ describe('regressions', () => {
     await mesh.clock.advance(15_000)
     const carolPresence = liar
       .frames()
-      .find((f) => f.type === 'CLIENT_ONLINE' && f.nickname === carol.nickname) as FrameOf<'CLIENT_ONLINE'>
+      .find(
+        (f) => f.type === 'CLIENT_ONLINE' && f.nickname === carol.nickname,
+      ) as FrameOf<'CLIENT_ONLINE'>
     liar.send({ ...carolPresence, metric: 0, ttl: 64 })
     await mesh.settle()
     expect(n0.nextHop(carol.hash)).toBe(n0.peers().find((p) => p.id !== n1.id)?.id)
