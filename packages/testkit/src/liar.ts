@@ -79,14 +79,16 @@ export function createLiar(init: LiarInit): Liar {
     )
   }
 
-  const lie = (frame: Presence, except: Peer | undefined): void => {
+  // Offline goes to every peer but its sender, as an honest node floods it; online and update
+  // go back to the sender too, so that even it is drawn to the liar.
+  const lie = (frame: Presence, from: Peer): void => {
     if (frame.ttl === 0) return
     const out =
       frame.type === 'CLIENT_OFFLINE'
         ? { ...frame, ttl: frame.ttl - 1 }
         : { ...frame, metric: 0, ttl: frame.ttl - 1 }
     for (const p of peers) {
-      if (p === except || p.mac === undefined) continue
+      if (p.mac === undefined || (p === from && out.type === 'CLIENT_OFFLINE')) continue
       send(p, out)
       if (out.type !== 'CLIENT_OFFLINE') lies++
     }
@@ -126,6 +128,8 @@ export function createLiar(init: LiarInit): Liar {
           if (frame.type !== 'HELLO') return p.conn.destroy()
           if (role === 'responder') p.conn.write(encode(hello))
           p.id = base64Encode(frame.nodekey)
+          // a connection to the same node that died without a word (a cut link) is replaced
+          for (const old of peers) if (old !== p && old.id === p.id) old.conn.destroy()
           p.mac = deriveLinkKeys(crypto, {
             role,
             linkSecret: lineKey.secretKey,

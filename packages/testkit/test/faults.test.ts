@@ -7,19 +7,9 @@ import { assertNoRouteLoops, assertPresenceAgrees } from '../src/invariants.ts'
 import { createMesh } from '../src/mesh.ts'
 import { seeds } from '../src/seed.ts'
 
-// Seeds that currently end with a client believing a friend unreachable while its node holds a
-// route (so the outbox never drains). Cause, in @chat6/node: applyNewPresence emits
-// 'client:update' *before* re-running route selection, so the event's ClientInfo says
-// reachable=false (metric INFINITY) whenever the newer nonce first arrives poisoned; the node's
-// own reachable flag never changed, so no 'client:reachable' follows, and the client's
-// node-link adapter keeps the false. `it.fails` keeps them visible: remove a seed from this set
-// once the node emits presence events after selection.
-const STALE_REACHABILITY_SEEDS = new Set([2, 3, 4, 7])
-
 describe('frame faults', () => {
   for (const seed of seeds(8)) {
-    const test = STALE_REACHABILITY_SEEDS.has(seed) ? it.fails : it
-    test(`behavior: messages are delivered exactly once through dropped, duplicated, reordered and delayed frames (seed ${seed})`, async () => {
+    it(`behavior: messages are delivered exactly once through dropped, duplicated, reordered and delayed frames (seed ${seed})`, async () => {
       await using mesh = await createMesh({
         nodes: 10,
         topology: { random: { degree: 3 } },
@@ -93,11 +83,34 @@ describe('lying node', () => {
     await mesh.until(delivered(mesh, m), { timeout: 120_000 })
   })
 
-  // Known gap (reported to the protocol owners): §9 path diversity only rotates over *feasible*
-  // routes, and once n0 has advertised the liar's metric its feasibility distance makes the
-  // honest route via n1 unfeasible, so every retry goes to the liar again. This test documents
-  // it and starts failing (so `it.fails` reports it) once retries do get past such a liar.
-  it.fails('known gap: a metric-0 liar next to the sender is bypassed on retry (§9)', async () => {
+  it('behavior: a metric-0 liar next to the sender drops the first try; the retry takes another route (§9)', async () => {
+    await using mesh = await createMesh({
+      nodes: 4,
+      topology: 'ring',
+      seed: 1,
+      clients: [{ node: 0 }, { node: 2 }],
+      liars: [3],
+    })
+    // befriend while the liar is cut off, so that the message is the first routed frame it sees
+    mesh.cut(0, 3)
+    mesh.cut(2, 3)
+    await mesh.advance(40_000)
+    await mesh.befriend(0, 1)
+    mesh.heal()
+    const target = mesh.clients[1]?.id as string
+    await mesh.until(() => mesh.node(0).nextHop(target) === mesh.nodes[3]?.id, {
+      timeout: 60_000,
+      what: 'the liar attracts the route',
+    })
+    const sentAt = mesh.clock.now()
+    const m = await mesh.send(0, 1, 'past the liar on retry')
+    await mesh.until(delivered(mesh, m), { timeout: 120_000 })
+    expect(mesh.liarStats(3).dropped).toBe(1)
+    expect(mesh.clock.now() - sentAt).toBeGreaterThanOrEqual(30_000)
+    assertNoRouteLoops(mesh)
+  })
+
+  it('behavior: friends make a session past a metric-0 liar next to the sender', async () => {
     await using mesh = await createMesh({
       nodes: 4,
       topology: 'ring',
@@ -106,5 +119,8 @@ describe('lying node', () => {
       liars: [3],
     })
     await mesh.befriend(0, 1, { timeout: 200_000 })
+    const m = await mesh.send(0, 1, 'hello past the liar')
+    await mesh.until(delivered(mesh, m), { timeout: 200_000 })
+    expect(mesh.liarStats(3).dropped).toBeGreaterThan(0)
   })
 })

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSqliteStore } from '@chat6/client'
 import { describe, expect, it } from 'vitest'
 import { everyNodeKnows } from '../src/conditions.ts'
 import { createMesh } from '../src/mesh.ts'
@@ -55,6 +59,26 @@ describe('mesh', () => {
         what: 'keyed again after the restart',
       },
     )
+  })
+
+  it('behavior: a store given as a function is reopened on restart (SQLite on disk)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat6-testkit-'))
+    try {
+      const path = join(dir, 'c1.db')
+      await using mesh = await createMesh({
+        nodes: 2,
+        seed: 8,
+        clients: [{ node: 0 }, { node: 1, store: () => createSqliteStore(path) }],
+      })
+      await mesh.befriend(0, 1)
+      const key = mesh.clients[1]?.key
+      await mesh.stopClient(1, { clean: false })
+      await mesh.restartClient(1)
+      expect(mesh.clients[1]?.key).toEqual(key)
+      expect((await mesh.client(1).friends()).length).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('error: waits name the seed and show the end of the trace', async () => {
