@@ -82,16 +82,31 @@ export async function runDemo(ctx: Context): Promise<number> {
     )
     say(`  ${count - 1} links up (HELLO exchanged, link keys agreed) in ${linkMs} ms\n`)
 
+    // when each relay first sees each client online with a route, to narrate the spreading
+    const seenAt = new Map<string, number>()
+    nodes.forEach((n, i) => {
+      const mark = (c: { hash: Uint8Array; status: string; reachable: boolean }) => {
+        const key = `${i}:${toHex(c.hash)}`
+        if (c.status === 'online' && c.reachable && !seenAt.has(key)) seenAt.set(key, Date.now())
+      }
+      n.on('client:online', mark)
+      n.on('client:reachable', mark)
+      n.on('client:update', mark)
+    })
+    const startedAt = new Map<string, number>()
+
     say('[2/5] Starting clients: you, an echo bot and a clock bot')
     const last = count - 1
     const mid = Math.max(1, Math.floor(count / 2))
     const make = async (nickname: string, at: number) => {
+      const t0 = Date.now()
       const client = await createClient({
         node: nodes[at] as Chat6Node,
         store: createSqliteStore(join(dir, `${nickname}.db`)),
         nickname,
       })
       clients.push(client)
+      startedAt.set(toHex(client.hash), t0)
       say(`  ${nickname.padEnd(9)} attached to relay ${letter(at)}, key ${shortHash(client.hash)}…`)
       return client
     }
@@ -113,8 +128,16 @@ export async function runDemo(ctx: Context): Promise<number> {
         ),
       )
     })
-    say(`  all ${count} relays know all 3 clients online with a route (${presenceMs} ms)`)
-    say(`  relay A has a route to echo-bot, ${last} hops away on relay ${letter(last)}\n`)
+    const names = new Map(clients.map((c) => [toHex(c.hash), c.nickname]))
+    nodes.forEach((_, i) => {
+      const learned = hashes
+        .map((h) => ({ h, ms: (seenAt.get(`${i}:${h}`) ?? Date.now()) - (startedAt.get(h) ?? 0) }))
+        .sort((a, b) => a.ms - b.ms)
+        .map(({ h, ms }) => `${names.get(h)} +${ms} ms`)
+      say(`  relay ${letter(i)} learned: ${learned.join(', ')}`)
+    })
+    say(`  every relay knows all 3 clients online with a route (${presenceMs} ms more to settle)`)
+    say(`  relay A reaches echo-bot through ${last} links, relay by relay to ${letter(last)}\n`)
 
     say('[4/5] Friend requests: you add both bots, they accept, session keys are agreed')
     await you.addFriend(echo.key)
