@@ -61,6 +61,8 @@ const ROUTED = new Set<string>([
 ])
 const HOUSEKEEPING_INTERVAL = 60_000
 const MAX_CANDIDATES = 1024
+/** Last-known nodes written at stop, at most (a local choice). */
+const MAX_KNOWN_SAVED = 64
 
 type Bytes = Uint8Array<ArrayBuffer>
 const b64 = (u: Uint8Array): string =>
@@ -158,6 +160,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   private readonly c: RelayComponents
   private readonly init: NodeInit
   private listener: Listener | undefined
+  private loadedKnown: Address[] = []
   /** Links by peer id once up. */
   private readonly up = new Map<string, Link>()
   private readonly handshaking = new Set<Link>()
@@ -235,6 +238,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       'bootstrap',
     )
     const known = await this.c.knownNodes.load().catch(() => [])
+    this.loadedKnown = known
     this.dialer.add(
       known.filter((a) => this.allowed(a.host)),
       'known',
@@ -265,18 +269,24 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     this.log('info', 'node stopped', { id: this.id })
   }
 
+  /**
+   * The neighbours that accept connections (§12.3), then the nodes known before this run, so a
+   * node stopped while isolated does not forget where it came from.
+   */
   private knownToSave(): Address[] {
     const out: Address[] = []
     const seen = new Set<string>()
-    for (const l of this.up.values()) {
-      if (l.peerPort === 0 || !this.allowed(l.remoteHost)) continue
-      const a = { host: l.remoteHost, port: l.peerPort }
+    const add = (a: Address) => {
       const k = `${a.host},${a.port}`
-      if (!seen.has(k)) {
-        seen.add(k)
-        out.push(a)
-      }
+      if (seen.has(k) || out.length >= MAX_KNOWN_SAVED) return
+      seen.add(k)
+      out.push(a)
     }
+    for (const l of this.up.values()) {
+      if (l.peerPort !== 0 && this.allowed(l.remoteHost))
+        add({ host: l.remoteHost, port: l.peerPort })
+    }
+    for (const a of this.loadedKnown) if (this.allowed(a.host)) add(a)
     return out
   }
 

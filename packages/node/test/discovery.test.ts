@@ -152,6 +152,19 @@ describe('bootstrap and last-known nodes (§12.3)', () => {
   })
 })
 
+describe('last-known nodes when isolated (§12.3)', () => {
+  it('behavior: a node stopped without neighbours keeps the nodes it knew', async () => {
+    mesh = await createMesh(0)
+    const known = { host: '2001:db8:aaaa::1', port: 7600 }
+    const store = createMemoryKnownNodesStore([known])
+    const node = await mesh.add({ knownNodes: store })
+    await mesh.clock.advance(1_000)
+    expect(node.peers()).toHaveLength(0)
+    await node.stop()
+    expect(store.nodes).toEqual([known])
+  })
+})
+
 describe('address allow-list (§12.1)', () => {
   it('error: dialling IPv4, mapped, loopback, link-local, multicast, ULA is refused by default', async () => {
     mesh = await createMesh(1)
