@@ -233,16 +233,10 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     const boot: Address[] = [...(this.init.bootstrap ?? [])]
     if (this.init.useShippedBootstrap !== false) boot.push(...BOOTSTRAP_NODES)
     if (this.init.useEnvBootstrap !== false) boot.push(...bootstrapFromEnv())
-    this.dialer.add(
-      boot.filter((a) => this.allowed(a.host)),
-      'bootstrap',
-    )
+    this.dialer.add(this.usable(boot), 'bootstrap')
     const known = await this.c.knownNodes.load().catch(() => [])
     this.loadedKnown = known
-    this.dialer.add(
-      known.filter((a) => this.allowed(a.host)),
-      'known',
-    )
+    this.dialer.add(this.usable(known), 'known')
     this.housekeepingTimer = this.clock.setTimeout(() => this.housekeeping(), HOUSEKEEPING_INTERVAL)
     this.maintainTimer = this.clock.setTimeout(() => this.maintain(), this.config.maintainInterval)
     this.dialer.maintain()
@@ -291,6 +285,18 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   }
 
   // ---------------------------------------------------------------- connections
+
+  /** Canonical, allowed addresses with a valid port. */
+  private usable(addrs: Address[]): Address[] {
+    const out: Address[] = []
+    for (const a of addrs) {
+      const host = canonicalHost(a.host)
+      if (host === undefined || !this.allowed(host)) continue
+      if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) continue
+      out.push({ host, port: a.port })
+    }
+    return out
+  }
 
   allowed(host: string): boolean {
     return isAllowedAddress(host, this.config)
