@@ -127,9 +127,23 @@ export function waitForPeer(
     }
     const onAbort = () => done(new CliError('failed', 'aborted'))
     signal?.addEventListener('abort', onAbort)
-    const off = node.on('peer:connect', () => done())
+    const failures = new Map<string, string>()
+    const offLog = node.on('log', ({ msg, data }) => {
+      if (msg === 'dial failed' && data !== undefined)
+        failures.set(String(data.addr), String(data.code))
+    })
+    const offPeer = node.on('peer:connect', () => done())
+    const off = () => {
+      offLog()
+      offPeer()
+    }
     const t = setTimeout(() => {
-      const tried = plan.peers.map(formatHostPort).join(', ')
+      const tried = plan.peers
+        .map((p) => {
+          const why = failures.get(`${p.host},${p.port}`)
+          return why === undefined ? formatHostPort(p) : `${formatHostPort(p)}: ${why}`
+        })
+        .join(', ')
       done(
         new CliError(
           'network',

@@ -136,7 +136,7 @@ describe('two clients and a relay on ::1', () => {
     if (daemons.length === 0) await daemon(bob)
     const sock = `chat6-test-${process.pid}`
     const tm = (...args: string[]) =>
-      execFileSync(tmux, ['-L', sock, ...args], { encoding: 'utf8' })
+      execFileSync(tmux, ['-u', '-L', sock, ...args], { encoding: 'utf8' })
     try {
       tm(
         'new-session',

@@ -36,7 +36,7 @@ describe('errors and help', () => {
   it('behavior: --help works on every command and shows an example', async () => {
     const results = await Promise.all(COMMANDS.map((c) => run([c.name, '--help'])))
     results.forEach((r, i) => {
-      expect(r.code).toBe(0)
+      expect(r.code, r.stdout + r.stderr).toBe(0)
       expect(r.stdout).toContain(`usage: chat6 ${COMMANDS[i]?.name}`)
       expect(r.stdout).toMatch(/example/)
     })
@@ -44,26 +44,26 @@ describe('errors and help', () => {
   it('error: no identity → 4, bad key → 2, unknown option → 2, init twice → 6', async () => {
     const empty = tempDir()
     const none = await run(['whoami', '--data-dir', empty])
-    expect(none.code).toBe(EXIT.NOT_FOUND)
+    expect(none.code, none.stdout + none.stderr).toBe(EXIT.NOT_FOUND)
     oneLine(none.stderr)
     const bad = await run(['add', '--data-dir', sealed, 'not-a-key'])
-    expect(bad.code).toBe(EXIT.USAGE)
+    expect(bad.code, bad.stdout + bad.stderr).toBe(EXIT.USAGE)
     expect(bad.stderr).toMatch(/is not a client key/)
     const opt = await run(['send', '--wiat', '3'])
-    expect(opt.code).toBe(EXIT.USAGE)
+    expect(opt.code, opt.stdout + opt.stderr).toBe(EXIT.USAGE)
     expect(opt.stderr).toMatch(/did you mean --wait/)
     const again = await run(['init', '--data-dir', sealed, '--nick', 'x'])
-    expect(again.code).toBe(EXIT.CONFLICT)
+    expect(again.code, again.stdout + again.stderr).toBe(EXIT.CONFLICT)
     oneLine(again.stderr)
   })
   it('error: sealed identity: no passphrase → 5, wrong passphrase → 5, right one works', async () => {
     const missing = await run(['friends', '--data-dir', sealed])
-    expect(missing.code).toBe(EXIT.PASSPHRASE)
+    expect(missing.code, missing.stdout + missing.stderr).toBe(EXIT.PASSPHRASE)
     expect(missing.stderr).toMatch(/sealed: give its passphrase/)
     const wrong = await run(['friends', '--data-dir', sealed], {
       env: { CHAT6_PASSPHRASE: 'nope' },
     })
-    expect(wrong.code).toBe(EXIT.PASSPHRASE)
+    expect(wrong.code, wrong.stdout + wrong.stderr).toBe(EXIT.PASSPHRASE)
     oneLine(wrong.stderr)
     const ok = await run(['friends', '--data-dir', sealed, '--passphrase-file', passFile])
     expect(ok.code, ok.stderr).toBe(0)
@@ -75,10 +75,10 @@ describe('errors and help', () => {
     const r = await run(['send', '--data-dir', sealed, 'dave', 'hi'], {
       env: { CHAT6_PASSPHRASE: 'correct horse' },
     })
-    expect(r.code).toBe(EXIT.NOT_FOUND)
+    expect(r.code, r.stdout + r.stderr).toBe(EXIT.NOT_FOUND)
     expect(r.stderr).toMatch(/no friend named 'dave' \(you have no friends\)/)
     const v4 = await run(['node', '--data-dir', tempDir(), '--peer', '127.0.0.1:7600'])
-    expect(v4.code).toBe(EXIT.USAGE)
+    expect(v4.code, v4.stdout + v4.stderr).toBe(EXIT.USAGE)
     expect(v4.stderr).toMatch(/IPv6-only/)
   })
 })

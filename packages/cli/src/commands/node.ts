@@ -14,6 +14,12 @@ import { onShutdown } from '../shutdown.ts'
 
 const short = (id: string) => id.slice(0, 8)
 
+/** `::1,7600` (the wire form of §3) as `[::1]:7600`. */
+const wireToText = (addr: string) => {
+  const i = addr.lastIndexOf(',')
+  return i < 0 ? addr : `[${addr.slice(0, i)}]:${addr.slice(i + 1)}`
+}
+
 /** Runs a relay until SIGINT/SIGTERM. */
 export async function runNode(ctx: Context): Promise<number> {
   const { values } = ctx.parsed
@@ -79,7 +85,18 @@ export async function runNode(ctx: Context): Promise<number> {
     )
   }
   node.on('log', ({ level, msg, data }) => {
-    if (level === 'warn' || level === 'error')
+    // @chat6/node reports failed dials only as a debug log; an operator needs to see them
+    if (msg === 'dial failed' && data !== undefined)
+      log.line(
+        'dial-failed',
+        `dial ${String(data.addr)} failed (${String(data.code)}), retrying with backoff`,
+        {
+          addr: data.addr,
+          code: data.code,
+          failures: data.failures,
+        },
+      )
+    else if (level === 'warn' || level === 'error')
       log.line(level, `${level}: ${msg}${data ? ` ${JSON.stringify(data)}` : ''}`, { data })
   })
 
