@@ -102,6 +102,8 @@ export class Link {
   upAt = 0
   /** Whether the handshake completed (routes may go through it). */
   everUp = false
+  /** Whether a line with a valid link MAC has arrived: until then the HELLO may be a replay (§6.3). */
+  authenticated = false
   lastRx: number
   /** Per-link facts the node keeps (disclosure rule, NEIGHBORS_*). */
   firstOnlineKey: string | undefined
@@ -375,6 +377,7 @@ export class Link {
         this.close('bad_signature')
         return
       }
+      this.authenticated = true
       if (!crypto.hashMatches(d.hashInput, env.hash)) {
         this.host.drop(this, 'bad_hash', type)
         return

@@ -369,11 +369,13 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     if (this.status !== 'started') return 'shutdown'
     const existing = this.up.get(link.id)
     if (existing !== undefined) {
-      // Simultaneous dials (§6.2): both sides keep the link dialled by the lower node key.
-      const keepNew =
-        link.role === 'I' &&
-        existing.role === 'R' &&
-        Buffer.compare(this.signer.publicKey, link.peerNodeKey as Uint8Array) < 0
+      // On simultaneous dials both sides keep the link dialled by the lower node key (§6.2).
+      // In every other case the link already up wins, unless it has not shown a valid MAC: it
+      // may carry a replayed HELLO and must not keep the real node out (§6.3).
+      const simultaneous = link.role === 'I' && existing.role === 'R'
+      const keepNew = simultaneous
+        ? Buffer.compare(this.signer.publicKey, link.peerNodeKey as Uint8Array) < 0
+        : !existing.authenticated
       if (!keepNew) return 'duplicate'
       existing.close('duplicate')
     }

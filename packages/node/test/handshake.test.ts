@@ -1,3 +1,5 @@
+import { sealFrame } from '@chat6/crypto'
+import { encode } from '@chat6/wire'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Chat6Node, DEFAULT_LINK_METRIC, type PeerInfo } from '../src/index.ts'
 import { createMesh, type Mesh, RawPeer } from './helpers.ts'
@@ -74,6 +76,35 @@ describe('handshake (§6.2)', () => {
     expect(await second).toMatchObject({ code: 'handshake', message: 'link closed: duplicate' })
     expect(a.peers()).toHaveLength(1)
     expect(b.peers()).toHaveLength(1)
+  })
+
+  it('behavior: a replayed HELLO does not keep the real node out (§6.3)', async () => {
+    mesh = await createMesh(1)
+    const node = mesh.nodes[0] as Chat6Node
+    const real = await RawPeer.dial(mesh, node)
+    // The attacker replays the real node's HELLO bytes; it has no link secret, so it never
+    // sends a line with a valid MAC.
+    const replayer = await RawPeer.dial(mesh, node)
+    const hello = encode(sealFrame(real.crypto, real.helloFrame(), { nodeKey: real.nodeKey }))
+    replayer.conn.write(hello)
+    await mesh.clock.tick()
+    expect(node.peers()).toHaveLength(1)
+    expect(replayer.closed).toBe(false)
+    // The real node now arrives with a fresh HELLO of the same node key and is let in.
+    await up(mesh, real)
+    real.keys()
+    real.send({ type: 'KEEPALIVE_REQUEST', timestamp: 0, id: 0 })
+    await mesh.clock.tick()
+    expect(real.byeReason()).toBeUndefined()
+    expect(real.closed).toBe(false)
+    expect(replayer.byeReason()).toBe('duplicate')
+    expect(node.peers()).toHaveLength(1)
+    // Once authenticated, the real link wins against another replay.
+    const again = await RawPeer.dial(mesh, node)
+    again.conn.write(hello)
+    await mesh.clock.tick()
+    expect(again.byeReason()).toBe('duplicate')
+    expect(real.closed).toBe(false)
   })
 
   it('behavior: simultaneous dials leave exactly one link', async () => {
