@@ -81,6 +81,19 @@ describe('mesh', () => {
     }
   })
 
+  it('behavior: runs on the pure-JavaScript crypto backend too', async () => {
+    await using mesh = await createMesh({
+      nodes: 3,
+      seed: 10,
+      crypto: 'noble',
+      clients: [{ node: 0 }, { node: 2 }],
+    })
+    await mesh.befriend(0, 1)
+    const m = await mesh.send(1, 0, 'noble')
+    await mesh.until(() => mesh.clients[0]?.received.some((r) => r.text === 'noble') === true)
+    expect(m.text).toBe('noble')
+  })
+
   it('error: waits name the seed and show the end of the trace', async () => {
     await using mesh = await createMesh({ nodes: 2, seed: 77 })
     await expect(mesh.until(() => false, { timeout: 1_000, what: 'never' })).rejects.toThrow(
