@@ -2,6 +2,7 @@
 // client.sock for as long as it is open, which locks the data dir and lets other chat6
 // commands on the same data dir run inside it (forwarded) instead of failing.
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { type Client, createClient, createSqliteStore, type Store } from '@chat6/client'
 import type { Chat6Node } from '@chat6/node'
 import { parseCommand } from './args.ts'
@@ -34,6 +35,17 @@ export interface Session {
   /** Resolves once the node has a peer and presence had time to arrive; false if no peer. */
   settled(): Promise<boolean>
   close(): Promise<void>
+}
+
+/** Whether the node has something to dial besides `--peer`: CHAT6_BOOTSTRAP or last-known nodes. */
+async function hasNodesToDial(ctx: Context): Promise<boolean> {
+  if ((ctx.io.env.CHAT6_BOOTSTRAP ?? '').trim() !== '') return true
+  try {
+    const data = JSON.parse(await readFile(ctx.files.knownNodes, 'utf8')) as { nodes?: unknown[] }
+    return (data.nodes?.length ?? 0) > 0
+  } catch {
+    return false
+  }
 }
 
 /** Runs forwarded commands (see commands/index.ts), set once to avoid an import cycle. */
@@ -92,7 +104,6 @@ async function handleForwarded(
 
 /**
  * Opens the client of `ctx`'s data dir with a node of its own.
- * @param defaultListen - false for client commands unless --listen or config.json says otherwise
  * @throws CliError `conflict` (data dir in use), `not_found` (no identity), `passphrase`, `network`
  */
 export async function openSession(ctx: Context): Promise<Session> {
@@ -102,10 +113,9 @@ export async function openSession(ctx: Context): Promise<Session> {
     })
   const config = await readConfig(ctx.files.config)
   const plan = await networkPlan(ctx.parsed.values, config, false)
-  let control: ControlServer | undefined
   let session: Session | undefined
   const pendingStatus = (): unknown => ({ role: 'client', starting: true })
-  control = await serveControl(
+  const control: ControlServer = await serveControl(
     ctx.files.clientSocket,
     async (req, reply, signal) => {
       if (session === undefined) {
@@ -126,7 +136,7 @@ export async function openSession(ctx: Context): Promise<Session> {
               nickname: session.client.nickname,
               hash: toHex(session.client.hash),
               friends: friends.length,
-              online: friends.filter((f) => f.online).length,
+              online: friends.filter((f) => f.online && f.reachable).length,
               outbox: outbox.length,
             },
           },
@@ -162,7 +172,8 @@ export async function openSession(ctx: Context): Promise<Session> {
       startedAt,
       settled: () => {
         settling ??= (async () => {
-          if (plan.peers.length === 0 && liveNode.listenAddress === undefined) return false
+          // nothing to dial (no peers, bootstrap or last-known nodes): do not wait for one
+          if (plan.peers.length === 0 && !(await hasNodesToDial(ctx))) return false
           try {
             await waitForPeer(liveNode, plan, PEER_TIMEOUT_MS)
           } catch (e) {
@@ -188,7 +199,6 @@ export async function openSession(ctx: Context): Promise<Session> {
     store?.close()
     await node?.stop().catch(() => {})
     await control.close()
-    control = undefined
     throw e
   }
 }
