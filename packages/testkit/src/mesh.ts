@@ -1,5 +1,7 @@
 // createMesh: nodes on one virtual clock and one seeded world, linked by a topology that the mesh
 // keeps up, with every line traced and faults injected at the taps.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createCrypto } from '@chat6/crypto'
 import {
   type Address,
@@ -37,6 +39,20 @@ export interface Slot extends MeshNode {
 }
 
 const pairKey = (a: number, b: number): string => (a < b ? `${a}-${b}` : `${b}-${a}`)
+
+// CHAT6_TRACE=<dir> keeps the whole trace of a failed wait, one file per seed.
+function saveTrace(trace: TraceRecorder, seed: number): string {
+  const dir = process.env.CHAT6_TRACE
+  if (dir === undefined || dir === '') return ''
+  try {
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, `chat6-trace-seed-${seed}.txt`)
+    writeFileSync(file, `${trace.print({ omit: [], full: true })}\n`)
+    return `; full trace in ${file}`
+  } catch (e) {
+    return `; could not write the trace to ${dir}: ${(e as Error).message}`
+  }
+}
 
 /**
  * Builds and starts a mesh, and waits until the topology's links are up.
@@ -298,9 +314,10 @@ export async function createMesh(init: MeshInit): Promise<Mesh> {
       const start = clock.now()
       if (await clock.runUntil(stepped(pred), { maxMs: timeout })) return
       const tail = trace.print({ last: 30 })
+      const saved = saveTrace(trace, seed)
       throw new MeshTimeoutError(
         `${opts.what ?? 'condition'} did not hold within ${timeout} virtual ms (from ${start} ms, seed ${seed}; ` +
-          `repeat with CHAT6_SEED=${seed}). Last frames:\n${tail}`,
+          `repeat with CHAT6_SEED=${seed}${saved}). Last frames:\n${tail}`,
         seed,
       )
     },

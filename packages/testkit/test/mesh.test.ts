@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createSqliteStore } from '@chat6/client'
@@ -103,5 +103,17 @@ describe('mesh', () => {
       name: 'MeshTimeoutError',
       seed: 77,
     })
+    const dir = mkdtempSync(join(tmpdir(), 'chat6-trace-'))
+    process.env.CHAT6_TRACE = dir
+    try {
+      await expect(mesh.until(() => false, { timeout: 1_000 })).rejects.toThrow(
+        /full trace in .*chat6-trace-seed-77\.txt/,
+      )
+      const text = readFileSync(join(dir, 'chat6-trace-seed-77.txt'), 'utf8')
+      expect(text).toContain('KEEPALIVE_REQUEST')
+    } finally {
+      delete process.env.CHAT6_TRACE
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
