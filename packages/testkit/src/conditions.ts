@@ -5,7 +5,10 @@ import { base64Encode } from '@chat6/wire'
 import type { MeshClient } from './clients.ts'
 import type { Mesh } from './mesh-types.ts'
 
-/** A client given by mesh index, by handle, or by client hash (bytes or base64). */
+/**
+ * A client given by mesh index, by handle, or by client key or client hash (bytes or base64;
+ * a key of a mesh client is recognised as such, anything else is taken for a hash).
+ */
 export type ClientRef = number | MeshClient | Uint8Array | string
 
 /** The base64 client hash of `who`. */
@@ -15,9 +18,9 @@ function idOf(mesh: Mesh, who: ClientRef): string {
     if (c === undefined) throw new RangeError(`no client ${who}`)
     return c.id
   }
-  if (typeof who === 'string') return who
-  if (who instanceof Uint8Array) return base64Encode(who)
-  return who.id
+  if (typeof who === 'object' && !(who instanceof Uint8Array)) return who.id
+  const text = typeof who === 'string' ? who : base64Encode(who)
+  return mesh.clients.find((c) => c.key.length > 0 && base64Encode(c.key) === text)?.id ?? text
 }
 
 /** What {@link everyNodeKnows} expects of each node's entry. */

@@ -117,3 +117,15 @@ describe('mesh', () => {
     }
   })
 })
+
+describe('conditions', () => {
+  it('behavior: a client is named by index, handle, key or hash alike', async () => {
+    await using mesh = await createMesh({ nodes: 3, seed: 12, clients: [{ node: 0 }] })
+    const c = mesh.clients[0]
+    if (c === undefined) throw new Error('no client')
+    await mesh.until(everyNodeKnows(mesh, c.key))
+    for (const ref of [0, c, c.key, c.hash, c.id, Buffer.from(c.key).toString('base64')]) {
+      expect(everyNodeKnows(mesh, ref)()).toBe(true)
+    }
+  })
+})
