@@ -13,6 +13,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     passWithNoTests: true,
+    // CI has 2 cores and turbo runs several packages' suites at once: CPU-bound tests (RFC 7748's
+    // iterated X25519, property runs) take several times longer there than alone. The timeout is
+    // a hang detector, not a speed check; speed lives in `pnpm bench`.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     // scripts/test-summary.mjs adds these per-package reports up into one closing line
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
