@@ -110,8 +110,12 @@ describe('curious relay', () => {
       if (ev.from.host !== hosts.R && ev.to.host !== hosts.R) return undefined
       const k = `${ev.from.host}:${ev.from.port}>${ev.to.host}:${ev.to.port}`
       let s = splitters.get(k)
-      if (s === undefined) splitters.set(k, (s = createLineSplitter()))
-      for (const item of s.push(ev.bytes)) if (item.ok) relayLines.push(Buffer.from(item.line).toString())
+      if (s === undefined) {
+        s = createLineSplitter()
+        splitters.set(k, s)
+      }
+      for (const item of s.push(ev.bytes))
+        if (item.ok) relayLines.push(Buffer.from(item.line).toString())
       return undefined
     })
     const nodes: Record<string, Chat6Node> = {}
@@ -156,10 +160,11 @@ describe('curious relay', () => {
     await clock.advance(5_000)
     const bodies: string[] = []
     const inbox: string[] = []
-    for (const c of [alice, bob, carol]) c.on('message', (m) => {
-      inbox.push(m.text as string)
-      void c.markRead(m)
-    })
+    for (const c of [alice, bob, carol])
+      c.on('message', (m) => {
+        inbox.push(m.text as string)
+        void c.markRead(m)
+      })
     for (let i = 0; i < 3; i++) {
       for (const [from, to] of [
         [alice, bob],
@@ -192,29 +197,44 @@ describe('curious relay', () => {
     for (const [type, fields] of seen) {
       for (const f of fields) expect(RELAY_VISIBLE[type], `${type}.${f}`).toContain(f)
     }
-    for (const t of ['CLIENT_ONLINE', 'FRIEND_REQUEST', 'FRIEND_CONFIRM', 'MESSAGE_SEND', 'MESSAGE_RECV', 'MESSAGE_READ'])
+    for (const t of [
+      'CLIENT_ONLINE',
+      'FRIEND_REQUEST',
+      'FRIEND_CONFIRM',
+      'MESSAGE_SEND',
+      'MESSAGE_RECV',
+      'MESSAGE_READ',
+    ])
       expect(seen.has(t), `the relay carried ${t}`).toBe(true)
 
     // 2. no message content, in the clear or in any decoded value
     const bodyBytes = bodies.map((b) => new TextEncoder().encode(b))
     const relayedBodies = bodies.filter((b) => b.startsWith('content-'))
-    for (const line of relayLines) for (const b of relayedBodies) expect(line.includes(b)).toBe(false)
+    for (const line of relayLines)
+      for (const b of relayedBodies) expect(line.includes(b)).toBe(false)
     for (const env of envs)
       for (const v of valuesOf(env)) for (const b of bodyBytes) expect(contains(v, b)).toBe(false)
 
     // 3. no session key, shared secret, ephemeral or identity secret, message key
     expect(secrets.filter((s) => s.what === 'session key k_AB').length).toBeGreaterThanOrEqual(2)
-    expect(secrets.filter((s) => s.what === 'ephemeral session secret').length).toBeGreaterThanOrEqual(4)
+    expect(
+      secrets.filter((s) => s.what === 'ephemeral session secret').length,
+    ).toBeGreaterThanOrEqual(4)
     const leaks: string[] = []
     for (const env of envs)
       for (const v of valuesOf(env))
-        for (const s of secrets) if (contains(v, s.bytes)) leaks.push(`${s.what} in ${env.frame.type}`)
+        for (const s of secrets)
+          if (contains(v, s.bytes)) leaks.push(`${s.what} in ${env.frame.type}`)
     expect(leaks).toEqual([])
 
     // 4. no friend list: a frame names at most its own client (presence, offers) and its two ends
     // (target_hash, origin); alice's friendship with carol, carried beside the relay, is invisible
     const ids = new Map<string, string>()
-    for (const [name, c] of [['alice', alice], ['bob', bob], ['carol', carol]] as const) {
+    for (const [name, c] of [
+      ['alice', alice],
+      ['bob', bob],
+      ['carol', carol],
+    ] as const) {
       ids.set(hex(c.key), name)
       ids.set(hex(c.hash), name)
     }
@@ -223,10 +243,11 @@ describe('curious relay', () => {
       const where: string[] = []
       for (const [k, v] of Object.entries(frame)) {
         if (!(v instanceof Uint8Array)) continue
-        for (const [id, name] of ids) if (contains(v, Buffer.from(id, 'hex'))) {
-          named.add(name)
-          where.push(k)
-        }
+        for (const [id, name] of ids)
+          if (contains(v, Buffer.from(id, 'hex'))) {
+            named.add(name)
+            where.push(k)
+          }
       }
       for (const k of where) expect(['clientkey', 'target_hash', 'origin']).toContain(k)
       expect(named.size).toBeLessThanOrEqual(2)

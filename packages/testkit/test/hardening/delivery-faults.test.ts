@@ -74,7 +74,11 @@ function copiesFrom(mesh: Mesh, from: string, msg: Message) {
   return mesh.trace.entries.filter((e) => {
     if (e.type !== 'MESSAGE_SEND' || e.from !== from) return false
     const d = decode(e.line)
-    return d.ok && d.envelope.frame.type === 'MESSAGE_SEND' && base64Encode(d.envelope.frame.msgid) === id
+    return (
+      d.ok &&
+      d.envelope.frame.type === 'MESSAGE_SEND' &&
+      base64Encode(d.envelope.frame.msgid) === id
+    )
   })
 }
 
@@ -155,7 +159,8 @@ describe('sender restarted with a full outbox', () => {
       const cut = mesh.edges.filter(([a, b]) => a === far || b === far)
       for (const [a, b] of cut) mesh.cut(a, b)
       const sent: Array<{ from: number; to: number; msg: Message }> = []
-      for (let k = 0; k < 100; k++) sent.push({ from: 0, to: 1, msg: await mesh.send(0, 1, `q${k}`) })
+      for (let k = 0; k < 100; k++)
+        sent.push({ from: 0, to: 1, msg: await mesh.send(0, 1, `q${k}`) })
       await mesh.advance(5_000)
       expect((await mesh.client(0).outbox()).length).toBe(100)
       await mesh.stopClient(0, { clean: false })
@@ -188,7 +193,16 @@ describe('partition and heal', () => {
       ])
       const sent: Array<{ from: number; to: number; msg: Message }> = []
       for (let k = 0; k < 6; k++) {
-        const [from, to] = ([[0, 2], [2, 0], [1, 3], [3, 1], [0, 3], [3, 0]] as const)[k] as [number, number]
+        const [from, to] = (
+          [
+            [0, 2],
+            [2, 0],
+            [1, 3],
+            [3, 1],
+            [0, 3],
+            [3, 0],
+          ] as const
+        )[k] as [number, number]
         sent.push({ from, to, msg: await mesh.send(from, to, `across ${k}`) })
         await mesh.advance(10_000)
       }
@@ -206,8 +220,16 @@ describe('wall-clock jumps', () => {
       const { mesh } = await pairMesh(100 + jump / 3_600_000)
       await using _ = mesh
       const timeouts: string[] = []
-      const links = () => mesh.nodes.map((n) => n.node?.peers().map((p) => `${p.id}@${p.upAt}`).sort().join())
-      for (const n of mesh.nodes) n.node?.on('peer:disconnect', (e) => e.reason === 'timeout' && timeouts.push(n.name))
+      const links = () =>
+        mesh.nodes.map((n) =>
+          n.node
+            ?.peers()
+            .map((p) => `${p.id}@${p.upAt}`)
+            .sort()
+            .join(),
+        )
+      for (const n of mesh.nodes)
+        n.node?.on('peer:disconnect', (e) => e.reason === 'timeout' && timeouts.push(n.name))
       const sent: Array<{ from: number; to: number; msg: Message }> = []
       sent.push({ from: 0, to: 1, msg: await mesh.send(0, 1, 'before') })
       await mesh.until(delivered(mesh, sent[0]?.msg as Message))
@@ -252,7 +274,14 @@ describe('one message over two paths', () => {
       // alice on n0, bob on n3; two equal arms n0–n1–n3 and n0–n2–n3
       await using mesh = await createMesh({
         nodes: 4,
-        topology: { edges: [[0, 1], [0, 2], [1, 3], [2, 3]] },
+        topology: {
+          edges: [
+            [0, 1],
+            [0, 2],
+            [1, 3],
+            [2, 3],
+          ],
+        },
         seed,
         clients: [{ node: 0 }, { node: 3 }],
       })
@@ -270,7 +299,11 @@ describe('one message over two paths', () => {
           .filter((e) => e.type === 'MESSAGE_SEND' && e.to === 'n3' && e.fate === 'sent')
           .filter((e) => {
             const d = decode(e.line)
-            return d.ok && d.envelope.frame.type === 'MESSAGE_SEND' && base64Encode(d.envelope.frame.msgid) === id
+            return (
+              d.ok &&
+              d.envelope.frame.type === 'MESSAGE_SEND' &&
+              base64Encode(d.envelope.frame.msgid) === id
+            )
           })
           .map((e) => e.from),
       )
@@ -279,8 +312,6 @@ describe('one message over two paths', () => {
     }, 30_000)
   }
 })
-
-
 
 describe('the client’s database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chat6-hardening-'))
@@ -322,7 +353,10 @@ describe('the client’s database', () => {
     // a damaged file: a typed error at start, and the sender keeps what it could not deliver
     await mesh.stopClient(1, { clean: false })
     writeFileSync(path, 'not a database '.repeat(1_000))
-    await expect(mesh.restartClient(1)).rejects.toMatchObject({ name: 'StoreError', code: 'corrupt' })
+    await expect(mesh.restartClient(1)).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'corrupt',
+    })
     const later = await mesh.send(0, 1, 'while bob’s file is broken')
     await mesh.advance(2 * RETRY)
     expect((await mesh.client(0).outbox()).map((m) => m.text)).toEqual([later.text])

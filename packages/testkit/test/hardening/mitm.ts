@@ -56,7 +56,13 @@ export async function startMitm(mesh: Mesh, a: number, b: number): Promise<Mitm>
     sides.push(new EvilPeer(conn as Connection, { wall }))
   }
   const seen: Mitm['seen'] = []
-  const mitm: Mitm = { seen, rewrite: (f) => f, stop: () => sides.forEach((s) => s.close()) }
+  const mitm: Mitm = {
+    seen,
+    rewrite: (f) => f,
+    stop: () => {
+      for (const s of sides) s.close()
+    },
+  }
   const done = [0, 0]
   const pump = (from: 0 | 1) => {
     const me = sides[from] as EvilPeer

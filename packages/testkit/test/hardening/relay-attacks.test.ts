@@ -2,6 +2,8 @@
 // handshakes honestly, so every frame it sends carries a valid link MAC): replayed chat and
 // session frames (§9, §10, §11), friend-request spam from many keys (§10.5), and attracting
 // routes with metric 0 and dropping what it gets (§8.2, §9).
+
+import type { Message } from '@chat6/client'
 import { type ClientIdentity, createClientIdentity, createCrypto, signProof } from '@chat6/crypto'
 import { decode, type Frame, type FrameOf } from '@chat6/wire'
 import { describe, expect, it } from 'vitest'
@@ -27,7 +29,13 @@ describe('replayed frames', () => {
     // alice (n0) — n1 — bob (n2); the liar n3 hangs off n1
     await using mesh = await createMesh({
       nodes: 4,
-      topology: { edges: [[0, 1], [1, 2], [1, 3]] },
+      topology: {
+        edges: [
+          [0, 1],
+          [1, 2],
+          [1, 3],
+        ],
+      },
       liars: [3],
       seed: 4,
       clients: [{ node: 0 }, { node: 2 }],
@@ -55,7 +63,13 @@ describe('replayed frames', () => {
   it('error: replayed FRIEND_REQUEST and FRIEND_CONFIRM make no new session', async () => {
     await using mesh = await createMesh({
       nodes: 4,
-      topology: { edges: [[0, 1], [1, 2], [1, 3]] },
+      topology: {
+        edges: [
+          [0, 1],
+          [1, 2],
+          [1, 3],
+        ],
+      },
       liars: [3],
       seed: 5,
       clients: [{ node: 0 }, { node: 2 }],
@@ -63,9 +77,9 @@ describe('replayed frames', () => {
     await mesh.befriend(0, 1)
     const request = captured(mesh, 'FRIEND_REQUEST', 'n1', 'n2')
     const confirm = captured(mesh, 'FRIEND_CONFIRM', 'n1', 'n0')
-    const sessions = [0, 0]
-    mesh.client(0).on('session', () => sessions[0]++)
-    mesh.client(1).on('session', () => sessions[1]++)
+    const sessions = { alice: 0, bob: 0 }
+    mesh.client(0).on('session', () => sessions.alice++)
+    mesh.client(1).on('session', () => sessions.bob++)
     // at once (the relays drop the duplicate hashes), and after DEDUPE_TTL (the clients refuse)
     for (const wait of [1_000, DEDUPE_TTL + 60_000]) {
       await mesh.advance(wait)
@@ -73,7 +87,7 @@ describe('replayed frames', () => {
       mesh.inject(3, confirm)
       await mesh.advance(5_000)
     }
-    expect(sessions).toEqual([0, 0])
+    expect(sessions).toEqual({ alice: 0, bob: 0 })
     const m = await mesh.send(0, 1, 'still the old session')
     await mesh.until(delivered(mesh, m))
   })
@@ -96,7 +110,13 @@ describe('friend-request spam', () => {
   it('error: requests from 400 keys keep at most MAX_PENDING_REQUESTS pending; a real friend still gets through', async () => {
     await using mesh = await createMesh({
       nodes: 4,
-      topology: { edges: [[0, 1], [1, 2], [1, 3]] },
+      topology: {
+        edges: [
+          [0, 1],
+          [1, 2],
+          [1, 3],
+        ],
+      },
       liars: [3],
       seed: 6,
       clients: [{ node: 0 }, { node: 2 }],
@@ -134,14 +154,22 @@ describe('a relay that advertises metric 0 and drops what it gets', () => {
     // ring n0–n1–n2–n3–n0, liar n3 next to bob's node n2 and alice's node n0
     await using mesh = await createMesh({
       nodes: 5,
-      topology: { edges: [[0, 1], [1, 2], [2, 3], [3, 4], [0, 4]] },
+      topology: {
+        edges: [
+          [0, 1],
+          [1, 2],
+          [2, 3],
+          [3, 4],
+          [0, 4],
+        ],
+      },
       seed: 7,
       liars: [3],
       clients: [{ node: 0 }, { node: 2 }],
     })
     mesh.check(() => assertNoRouteLoops(mesh))
     await mesh.befriend(0, 1, { timeout: 300_000 })
-    const sent = []
+    const sent: Message[] = []
     for (let i = 0; i < 5; i++) sent.push(await mesh.send(0, 1, `m${i}`))
     await mesh.until(() => sent.every((m) => delivered(mesh, m)()), { timeout: 300_000 })
     expect(shownTwice(mesh, 1)).toEqual([])
@@ -162,7 +190,7 @@ describe('a relay that advertises metric 0 and drops what it gets', () => {
     await mesh.until(everyNodeKnows(mesh, 1))
     expect(mesh.node(0).nextHop(mesh.clients[1]?.id as string)).toBe(mesh.nodes[3]?.id)
     await mesh.befriend(0, 1, { timeout: 10 * RETRY })
-    const sent = []
+    const sent: Message[] = []
     for (let i = 0; i < 5; i++) sent.push(await mesh.send(0, 1, `around the liar ${i}`))
     await mesh.until(() => sent.every((m) => delivered(mesh, m)()), { timeout: 10 * RETRY })
     expect(mesh.liarStats(3).dropped).toBeGreaterThan(0)

@@ -89,7 +89,7 @@ describe('a relay that swaps session keys', () => {
   })
 
   it('error: between friends, a swapped key in FRIEND_REQUEST or FRIEND_CONFIRM makes no session; queued messages wait and are delivered once when the relay is honest', async () => {
-    const { mesh, mitm, alice, bob, events, watch } = await setup(2)
+    const { mesh, mitm, alice, events, watch } = await setup(2)
     await using _ = mesh
     await mesh.befriend(0, 1)
     const base = [...events.sessions]
