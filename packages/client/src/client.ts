@@ -32,6 +32,7 @@ import type {
   IdentityRecord,
   MessageRecord,
   MessageState,
+  PendingReadRecord,
   RequestRecord,
   Store,
 } from './store/types.ts'
@@ -235,8 +236,6 @@ interface Peer {
   outstanding: Outstanding | undefined
   /** Retry timers of MESSAGE_SEND frames in flight, by msgid hex. */
   inFlight: Map<string, TimerId | undefined>
-  /** Read receipts to send once keyed again. */
-  pendingReads: MessageRef[]
   lastRenewAt: number
 }
 
@@ -328,6 +327,8 @@ export async function startCore(c: CoreComponents): Promise<Client> {
   })
 
   const available = (p: Peer) => p.online && p.reachable
+  /** Keyed and still reachable: messages and receipts can go now (§11.1). */
+  const ready = (p: Peer) => p.keyed && available(p)
 
   const newPeer = (record: FriendRecord): Peer => {
     const info = link?.lookup(record.hash)
@@ -342,7 +343,6 @@ export async function startCore(c: CoreComponents): Promise<Client> {
       keyed: false,
       outstanding: undefined,
       inFlight: new Map(),
-      pendingReads: [],
       lastRenewAt: Number.NEGATIVE_INFINITY,
     }
     applyInfo(p, info)
@@ -423,8 +423,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
         p.inFlight.clear()
       }
       pump(p)
-      const reads = p.pendingReads.splice(0)
-      for (const ref of reads) sendReceipt(p, 'MESSAGE_READ', ref)
+      flushReads(p)
     }
   }
 
@@ -606,13 +605,36 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     }
   }
 
+  /**
+   * Sends a receipt under the newest session; false if it could not go. A lost MESSAGE_RECV
+   * needs no keeping: the sender re-sends the message until one arrives, and gets it again.
+   */
   const sendReceipt = (p: Peer, type: 'MESSAGE_RECV' | 'MESSAGE_READ', ref: MessageRef) => {
     const session = p.sessions[0]
-    if (!link || !session || !available(p)) {
-      if (type === 'MESSAGE_READ') p.pendingReads.push(ref)
-      return
+    if (!link || !session || !available(p)) return false
+    return link.send(protocol.sealReceipt(session, type, p.record.hash, ref)).ok
+  }
+
+  /**
+   * Sends MESSAGE_READ if the friend is keyed; otherwise, or if the node refuses it, keeps it in
+   * the store until they next are (§11.1), across restarts.
+   */
+  const sendRead = (p: Peer, ref: MessageRef) => {
+    if (ready(p) && sendReceipt(p, 'MESSAGE_READ', ref)) return
+    store.putPendingRead({ peer: p.record.key, chatid: ref.chatid, msgid: ref.msgid })
+  }
+
+  /** Sends the read receipts kept for a friend who is keyed again, oldest first. */
+  const flushReads = (p: Peer) => {
+    const sent: PendingReadRecord[] = []
+    for (const read of store.pendingReads(p.record.key)) {
+      if (!ready(p) || !sendReceipt(p, 'MESSAGE_READ', read)) break
+      sent.push(read)
     }
-    link.send(protocol.sealReceipt(session, type, p.record.hash, ref))
+    if (sent.length === 0) return
+    store.transaction(() => {
+      for (const read of sent) store.deletePendingRead(read)
+    })
   }
 
   /**
@@ -651,7 +673,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     const ref = { peer: p.record.key, chatid: frame.chatid, msgid: frame.msgid }
     sendReceipt(p, 'MESSAGE_RECV', ref)
     if (stored.inserted) emitter.emit('message', toMessage(stored.message))
-    else if (stored.message.state === 'read') sendReceipt(p, 'MESSAGE_READ', ref)
+    else if (stored.message.state === 'read') sendRead(p, ref)
   }
 
   const onReceipt = (frame: FrameOf<'MESSAGE_RECV' | 'MESSAGE_READ'>) => {
@@ -795,6 +817,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     store.transaction(() => {
       store.deleteRequest(hash)
       store.deleteFriend(hash)
+      store.deletePendingReads(key)
       store.putBlocked({ hash, key, reason, at: clock.wallNow() })
     })
     requestFrames.delete(hex)
@@ -828,7 +851,10 @@ export async function startCore(c: CoreComponents): Promise<Client> {
   const removeFriend: Client['removeFriend'] = async (ref, options) => {
     live(options)
     const p = requirePeer(keyOf(ref))
-    store.deleteFriend(p.record.hash)
+    store.transaction(() => {
+      store.deleteFriend(p.record.hash)
+      store.deletePendingReads(p.record.key)
+    })
     pause(p)
     dropSessions(p)
     peers.delete(p.hex)
@@ -872,9 +898,17 @@ export async function startCore(c: CoreComponents): Promise<Client> {
 
   const markRead: Client['markRead'] = async (ref, options) => {
     live(options)
-    const changed = store.advance(ref.peer, ref.chatid, ref.msgid, false, 'read')
     const p = peerByKey(ref.peer)
-    if (changed && p) sendReceipt(p, 'MESSAGE_READ', ref)
+    const read = { peer: ref.peer, chatid: ref.chatid, msgid: ref.msgid }
+    if (p && ready(p)) {
+      if (store.advance(read.peer, read.chatid, read.msgid, false, 'read')) sendRead(p, read)
+      return
+    }
+    // not keyed: the receipt is kept in the same transaction as the state, so neither is lost
+    store.transaction(() => {
+      const changed = store.advance(read.peer, read.chatid, read.msgid, false, 'read')
+      if (changed && p) store.putPendingRead(read)
+    })
   }
 
   const history: Client['history'] = async (chatid, options) => {

@@ -45,6 +45,7 @@ export type {
   MessageRecord,
   MessageState,
   NewMessage,
+  PendingReadRecord,
   RequestRecord,
   Store,
 } from './store/types.ts'

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { toHex } from '../src/bytes.ts'
 import type { Friend, FriendRequest, Message, Receipt } from '../src/client.ts'
 import { createMemoryStore } from '../src/store/memory.ts'
-import { fakeMesh, sha256 } from './helpers/fakes.ts'
+import { type Carried, fakeMesh, sha256 } from './helpers/fakes.ts'
 import { fakeClient, type Harnessed, memoryDisk, record } from './helpers/harness.ts'
 
 async function setup() {
@@ -379,4 +379,78 @@ describe('messages (§11)', () => {
     expect(a.protocol.pendings.every((p) => p.destroyed)).toBe(true)
     await expect(a.client.send(b.key, 'y')).rejects.toMatchObject({ code: 'stopped' })
   })
+})
+
+describe('read receipts (§11.1)', () => {
+  it('behavior: a message read while its sender is offline shows read at the sender after both restart', async () => {
+    const { clock, mesh, a, b, restart } = await friends()
+    const got: Message[] = []
+    b.client.on('message', (m) => got.push(m))
+    await a.client.send(b.key, 'read me later')
+    await clock.tick()
+    expect(got.map((m) => m.text)).toEqual(['read me later'])
+    await a.client.stop()
+    await clock.tick()
+
+    await b.client.markRead(got[0] as Message)
+    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(0)
+    expect(b.store.pendingReads()).toHaveLength(1)
+    await b.client.stop()
+    await clock.advance(60_000)
+    const b2 = await restart(b)
+    await clock.advance(60_000)
+    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(0)
+
+    const a2 = await restart(a)
+    const receipts: Receipt[] = []
+    a2.client.on('receipt', (r) => receipts.push(r))
+    await clock.tick()
+    expect(receipts.map((r) => r.state)).toEqual(['read'])
+    expect((await a2.client.history(a2.client.chatId(b.key)))[0]?.state).toBe('read')
+    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(1)
+    expect(b2.store.pendingReads()).toEqual([])
+  })
+
+  it('behavior: a read receipt waits while the sender is unreachable, then goes once, under the new session', async () => {
+    const { clock, mesh, a, b } = await friends()
+    const got: Message[] = []
+    b.client.on('message', (m) => got.push(m))
+    await a.client.send(b.key, 'hi')
+    await clock.tick()
+    mesh.setReachable(a.key, false)
+    await clock.tick()
+    expect((await friendOf(b, a.key))?.keyed).toBe(false)
+    await b.client.markRead(got[0] as Message)
+    await b.client.markRead(got[0] as Message)
+    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(0)
+    expect(b.store.pendingReads()).toHaveLength(1)
+
+    mesh.setReachable(a.key, true)
+    await clock.tick()
+    const reads = mesh.sent('MESSAGE_READ', b.key)
+    expect(reads).toHaveLength(1)
+    const sid = (reads[0] as Carried).frame as { sid: Uint8Array }
+    expect(toHex(sid.sid)).toBe(toHex(b.protocol.sessions.at(-1)?.sid as Uint8Array))
+    expect((await a.client.history(a.client.chatId(b.key)))[0]?.state).toBe('read')
+    expect(b.store.pendingReads()).toEqual([])
+    await clock.advance(120_000)
+    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(1)
+  })
+
+  it.each(['removeFriend', 'block'] as const)(
+    'behavior: %s forgets the read receipts kept for that friend',
+    async (how) => {
+      const { clock, mesh, a, b } = await friends()
+      const got: Message[] = []
+      b.client.on('message', (m) => got.push(m))
+      await a.client.send(b.key, 'one')
+      await clock.tick()
+      mesh.setReachable(a.key, false)
+      await clock.tick()
+      await b.client.markRead(got[0] as Message)
+      expect(b.store.pendingReads()).toHaveLength(1)
+      await b.client[how](a.key)
+      expect(b.store.pendingReads()).toEqual([])
+    },
+  )
 })

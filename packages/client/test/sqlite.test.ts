@@ -7,7 +7,7 @@ import { createVirtualClock } from '@chat6/node'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Message } from '../src/client.ts'
 import type { StoreError } from '../src/errors.ts'
-import { createSqliteStore, type SqliteStoreOptions } from '../src/store/sqlite.ts'
+import { createSqliteStore, SCHEMA_VERSION, type SqliteStoreOptions } from '../src/store/sqlite.ts'
 import { fakeMesh } from './helpers/fakes.ts'
 import { fakeClient, type Harnessed } from './helpers/harness.ts'
 
@@ -111,6 +111,44 @@ describe('sqlite: restarts and crashes', () => {
   })
 })
 
+describe('sqlite: read receipts', () => {
+  it('behavior: a message read while its sender is offline shows read at the sender after the reader restarts', async () => {
+    const { clock, mesh, a, b, aPath, bPath, reopen } = await pair()
+    const got: Message[] = []
+    b.client.on('message', (m) => got.push(m))
+    await a.client.send(b.key, 'read me later')
+    await clock.tick()
+    expect(texts(got)).toEqual(['read me later'])
+    await a.client.stop()
+    await clock.tick()
+
+    await b.client.markRead(got[0] as Message)
+    await b.client.stop()
+    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(0)
+    // the receipt is in the file, not in the stopped process
+    const file = createSqliteStore(bPath)
+    expect(file.pendingReads()).toHaveLength(1)
+    file.close()
+
+    await clock.advance(60_000)
+    const b2 = await reopen(b, bPath)
+    await clock.advance(60_000)
+    const a2 = await reopen(a, aPath)
+    const receipts: string[] = []
+    a2.client.on('receipt', (r) => receipts.push(r.state))
+    await clock.tick()
+    expect(receipts).toEqual(['read'])
+    expect((await a2.client.history(a2.client.chatId(b.key))).map((m) => m.state)).toEqual(['read'])
+    expect((await b2.client.history(b2.client.chatId(a.key))).map((m) => m.state)).toEqual(['read'])
+    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(1)
+    await b2.client.stop()
+    const after = createSqliteStore(bPath)
+    expect(after.pendingReads()).toEqual([])
+    after.close()
+    await a2.client.stop()
+  })
+})
+
 /** Mounts a small tmpfs (root only); undefined when this machine does not allow it. */
 function tmpfs(size: string): string | undefined {
   const dir = newDir()
@@ -207,6 +245,40 @@ describe('sqlite: damaged files', () => {
       '-e',
       `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});console.log(JSON.stringify(d.prepare('select version from migrations').all()));console.log(d.pragma('journal_mode',{simple:true}))`,
     ]).toString()
-    expect(out).toBe('[{"version":1}]\nwal\n')
+    expect(out).toBe('[{"version":1},{"version":2}]\nwal\n')
+    expect(SCHEMA_VERSION).toBe(2)
+  })
+
+  it('behavior: a version 1 file is migrated to version 2 and keeps its data', () => {
+    const path = join(newDir(), 'client.db')
+    const s = createSqliteStore(path)
+    s.setMeta('kept', 'yes')
+    s.addIncoming({
+      peer: new Uint8Array(32).fill(1),
+      chatid: new Uint8Array(16).fill(2),
+      msgid: new Uint8Array(16).fill(3),
+      outgoing: false,
+      mtype: 1,
+      body: new Uint8Array([104, 105]),
+      state: 'read',
+      time: 1,
+    })
+    s.close()
+    // take the file back to version 1: what a client of the previous release left behind
+    execFileSync('node', [
+      '-e',
+      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});d.exec('DROP TABLE pending_reads; DELETE FROM migrations WHERE version = 2');d.close()`,
+    ])
+    const t = createSqliteStore(path)
+    expect(t.getMeta('kept')).toBe('yes')
+    expect(t.history(new Uint8Array(16).fill(2), { limit: 10 })).toHaveLength(1)
+    const read = {
+      peer: new Uint8Array(32).fill(1),
+      chatid: new Uint8Array(16).fill(2),
+      msgid: new Uint8Array(16).fill(3),
+    }
+    t.putPendingRead(read)
+    expect(t.pendingReads()).toEqual([read])
+    t.close()
   })
 })

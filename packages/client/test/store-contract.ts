@@ -163,6 +163,32 @@ export function storeContract(name: string, setup: ContractSetup): void {
       expect(s.history(bytes(16, 9), { limit: 10 })).toHaveLength(1)
     })
 
+    it('behavior: pending read receipts are kept once each, oldest first, and forgotten per receipt or per peer', () => {
+      const s = setup.open()
+      const read = (peer: number, msgid: number) => ({
+        peer: bytes(32, peer),
+        chatid: bytes(16, 2),
+        msgid: bytes(16, msgid),
+      })
+      expect(s.pendingReads()).toEqual([])
+      s.putPendingRead(read(1, 3))
+      s.putPendingRead(read(2, 1))
+      s.putPendingRead(read(1, 2))
+      s.putPendingRead(read(1, 3))
+      // only the three fields are kept, whatever else the caller's object holds
+      s.putPendingRead({ ...read(1, 4), body: bytes(1, 0) } as ReturnType<typeof read>)
+      expect(s.pendingReads()).toEqual([read(1, 3), read(2, 1), read(1, 2), read(1, 4)])
+      expect(s.pendingReads(bytes(32, 1))).toEqual([read(1, 3), read(1, 2), read(1, 4)])
+      s.deletePendingRead(read(1, 3))
+      s.deletePendingRead(read(1, 99))
+      expect(s.pendingReads(bytes(32, 1))).toEqual([read(1, 2), read(1, 4)])
+      s.deletePendingReads(bytes(32, 1))
+      expect(s.pendingReads()).toEqual([read(2, 1)])
+      // kept again after being sent: a new entry, at the end
+      s.putPendingRead(read(1, 3))
+      expect(s.pendingReads()).toEqual([read(2, 1), read(1, 3)])
+    })
+
     it('behavior: a failed transaction changes nothing', () => {
       const s = setup.open()
       s.setMeta('k', 'before')
@@ -170,11 +196,13 @@ export function storeContract(name: string, setup: ContractSetup): void {
         s.transaction(() => {
           s.setMeta('k', 'after')
           s.addOutgoing(message())
+          s.putPendingRead({ peer: bytes(32, 1), chatid: bytes(16, 2), msgid: bytes(16, 3) })
           throw new Error('boom')
         }),
       ).toThrow('boom')
       expect(s.getMeta('k')).toBe('before')
       expect(s.outbox()).toEqual([])
+      expect(s.pendingReads()).toEqual([])
       expect(s.transaction(() => s.addOutgoing(message()).seq)).toBeGreaterThan(0)
     })
 
@@ -198,9 +226,12 @@ export function storeContract(name: string, setup: ContractSetup): void {
         s.setMeta('n', '7')
         const m = s.addOutgoing(message())
         s.addIncoming(message({ outgoing: false, state: 'received', msgid: bytes(16, 5) }))
+        const read = { peer: m.peer, chatid: m.chatid, msgid: bytes(16, 5) }
+        s.putPendingRead(read)
         const t = reopen(s)
         expect(t.getMeta('n')).toBe('7')
         expect(t.outbox()).toEqual([m])
+        expect(t.pendingReads()).toEqual([read])
         expect(t.history(m.chatid, { limit: 10 })).toHaveLength(2)
         t.close()
       })

@@ -10,6 +10,7 @@ import {
   type MessageRecord,
   type MessageState,
   type NewMessage,
+  type PendingReadRecord,
   type RequestRecord,
   STATE_RANK,
   type Store,
@@ -22,6 +23,8 @@ interface Data {
   requests: Map<string, RequestRecord>
   blocked: Map<string, BlockedRecord>
   messages: Map<string, MessageRecord>
+  /** By message key, in insertion order (a Map keeps it). */
+  pendingReads: Map<string, PendingReadRecord>
   seq: number
 }
 
@@ -48,6 +51,7 @@ export function createMemoryStore(): Store {
     requests: new Map(),
     blocked: new Map(),
     messages: new Map(),
+    pendingReads: new Map(),
     seq: 0,
   }
   let closed = false
@@ -137,6 +141,26 @@ export function createMemoryStore(): Store {
         .sort((a, b) => a.seq - b.seq)
         .slice(-query.limit)
         .map(clone)
+    },
+    pendingReads: (peer) => {
+      const hex = peer && toHex(peer)
+      return [...open().pendingReads.values()]
+        .filter((r) => hex === undefined || toHex(r.peer) === hex)
+        .map(clone)
+    },
+    putPendingRead: (read) => {
+      const d = open()
+      const key = messageKey(read.peer, read.chatid, read.msgid, false)
+      const { peer, chatid, msgid } = read
+      if (!d.pendingReads.has(key)) d.pendingReads.set(key, clone({ peer, chatid, msgid }))
+    },
+    deletePendingRead: (read) => {
+      open().pendingReads.delete(messageKey(read.peer, read.chatid, read.msgid, false))
+    },
+    deletePendingReads: (peer) => {
+      const d = open()
+      const hex = toHex(peer)
+      for (const [key, r] of d.pendingReads) if (toHex(r.peer) === hex) d.pendingReads.delete(key)
     },
     transaction: <T>(fn: () => T): T => {
       const snapshot = depth === 0 ? clone(open()) : undefined

@@ -10,6 +10,7 @@ import {
   type MessageRecord,
   type MessageState,
   type NewMessage,
+  type PendingReadRecord,
   type RequestRecord,
   STATE_RANK,
   type Store,
@@ -36,6 +37,10 @@ const MIGRATIONS: readonly string[] = [
      state INTEGER NOT NULL, time INTEGER NOT NULL, UNIQUE (peer, chatid, msgid, outgoing));
    CREATE INDEX messages_chat ON messages (chatid, seq);
    CREATE INDEX messages_outbox ON messages (outgoing, state, peer, seq) WHERE outgoing = 1 AND state < 2;`,
+  // 2: read receipts waiting for their friend to be keyed survive a restart (§11.1)
+  `CREATE TABLE pending_reads (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, peer BLOB NOT NULL, chatid BLOB NOT NULL,
+     msgid BLOB NOT NULL, UNIQUE (peer, chatid, msgid));`,
 ]
 
 /** Current schema version of this build. */
@@ -129,6 +134,10 @@ function toBlocked(row: Row): BlockedRecord {
     reason: row.reason === 'rejected' ? 'rejected' : 'blocked',
     at: Number(row.at),
   }
+}
+
+function toPendingRead(row: Row): PendingReadRecord {
+  return { peer: blob(row.peer), chatid: blob(row.chatid), msgid: blob(row.msgid) }
 }
 
 const rank = (state: MessageState) => STATE_RANK[state]
@@ -278,6 +287,18 @@ function sqliteStore(db: Database.Database): Store {
     history: db.prepare(
       'SELECT * FROM messages WHERE chatid = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
     ),
+    pendingReadsAll: db.prepare('SELECT peer, chatid, msgid FROM pending_reads ORDER BY seq'),
+    pendingReadsPeer: db.prepare(
+      'SELECT peer, chatid, msgid FROM pending_reads WHERE peer = ? ORDER BY seq',
+    ),
+    putPendingRead: db.prepare(
+      `INSERT INTO pending_reads (peer, chatid, msgid) VALUES (@peer, @chatid, @msgid)
+       ON CONFLICT (peer, chatid, msgid) DO NOTHING`,
+    ),
+    deletePendingRead: db.prepare(
+      'DELETE FROM pending_reads WHERE peer = @peer AND chatid = @chatid AND msgid = @msgid',
+    ),
+    deletePendingReads: db.prepare('DELETE FROM pending_reads WHERE peer = ?'),
   }
 
   const insert = (message: NewMessage, outgoing: boolean): Row | undefined => {
@@ -389,6 +410,17 @@ function sqliteStore(db: Database.Database): Store {
       (q.history.all(chatid, query.before ?? Number.MAX_SAFE_INTEGER, query.limit) as Row[])
         .map(toMessage)
         .reverse(),
+    pendingReads: (peer) =>
+      ((peer ? q.pendingReadsPeer.all(peer) : q.pendingReadsAll.all()) as Row[]).map(toPendingRead),
+    putPendingRead: ({ peer, chatid, msgid }) => {
+      q.putPendingRead.run({ peer, chatid, msgid })
+    },
+    deletePendingRead: ({ peer, chatid, msgid }) => {
+      q.deletePendingRead.run({ peer, chatid, msgid })
+    },
+    deletePendingReads: (peer) => {
+      q.deletePendingReads.run(peer)
+    },
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     close: () => {
       if (db.open) db.close()

@@ -80,6 +80,17 @@ export interface MessageRecord {
 
 export type NewMessage = Omit<MessageRecord, 'seq'>
 
+/**
+ * A MESSAGE_READ not sent yet because the friend was not keyed (§11.1): it names the incoming
+ * message that was read, and goes out when the friend is next keyed, across restarts.
+ */
+export interface PendingReadRecord {
+  /** Client key of the friend who sent the message. */
+  peer: Uint8Array
+  chatid: Uint8Array
+  msgid: Uint8Array
+}
+
 export interface HistoryQuery {
   /** Only messages with seq below this. */
   before?: number
@@ -138,6 +149,15 @@ export interface Store {
   outbox(peer?: Uint8Array): MessageRecord[]
   /** Up to `limit` messages of a chat with seq < before, returned oldest first. */
   history(chatid: Uint8Array, query: HistoryQuery): MessageRecord[]
+
+  /** Read receipts waiting to be sent, oldest first; to one peer if given. */
+  pendingReads(peer?: Uint8Array): PendingReadRecord[]
+  /** Keeps a read receipt until it is sent; keeping the same one again changes nothing. */
+  putPendingRead(read: PendingReadRecord): void
+  /** Forgets one read receipt (it was sent). */
+  deletePendingRead(read: PendingReadRecord): void
+  /** Forgets every read receipt to a peer (no longer a friend). */
+  deletePendingReads(peer: Uint8Array): void
 
   /** Runs fn atomically: all its writes happen, or none. */
   transaction<T>(fn: () => T): T
