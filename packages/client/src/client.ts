@@ -47,9 +47,20 @@ export interface Friend {
   icon: Uint8Array | undefined
   /** `requested`: we asked and they have not answered yet; `friend`: confirmed. */
   status: 'requested' | 'friend'
+  /**
+   * The friend's presence is online: they announced CLIENT_ONLINE and no CLIENT_OFFLINE since
+   * (§8.1). Alone it does not mean they can be reached: see `reachable`.
+   */
   online: boolean
+  /**
+   * Online **and** our node has a route to them (§8.2): what a user calls "online". Sessions
+   * are made and messages sent only while this is true; `reachable` implies `online`.
+   */
   reachable: boolean
-  /** A session is up: messages to this friend go out now rather than wait in the outbox. */
+  /**
+   * A session completed since the friend last became reachable (§11.1): messages and read
+   * receipts go out now rather than wait in the store. Implies `reachable`.
+   */
   keyed: boolean
   /** The user compared safety numbers and called markVerified. */
   verified: boolean
@@ -320,7 +331,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     status: p.record.status,
     online: p.online,
     reachable: p.reachable,
-    keyed: p.keyed,
+    keyed: ready(p),
     verified: p.record.verified,
     keyChanged: p.record.keyChanged,
     previousKey: p.record.previousKey,
@@ -353,7 +364,8 @@ export async function startCore(c: CoreComponents): Promise<Client> {
   const applyInfo = (p: Peer, info: PresenceInfo | undefined) => {
     if (info && !equalBytes(info.clientkey, p.record.key)) return
     p.online = info?.online ?? false
-    p.reachable = info?.reachable ?? false
+    // whatever the attachment says, a friend who is not online cannot be reached
+    p.reachable = p.online && (info?.reachable ?? false)
     if (info?.online) {
       p.nickname = info.nickname
       p.icon = info.icon

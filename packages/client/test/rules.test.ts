@@ -454,3 +454,45 @@ describe('read receipts (§11.1)', () => {
     },
   )
 })
+
+describe('presence (§8.1)', () => {
+  it('behavior: reachable implies online, whatever the attachment reports', async () => {
+    const clock = createVirtualClock()
+    const mesh = fakeMesh(clock)
+    const b = await fakeClient(mesh, clock)
+    const a = await fakeClient(mesh, clock, {
+      attach: (key, handlers) => {
+        const link = mesh.attach(key, handlers)
+        // a careless attachment: reachable without online
+        return {
+          ...link,
+          lookup: (hash) => {
+            const info = link.lookup(hash)
+            return info && { ...info, reachable: true }
+          },
+        }
+      },
+    })
+    await a.client.addFriend(b.key)
+    await clock.tick()
+    await b.client.accept(a.key)
+    await clock.tick()
+    expect(await friendOf(a, b.key)).toMatchObject({ online: true, reachable: true, keyed: true })
+    await b.client.stop()
+    await clock.tick()
+    expect(await friendOf(a, b.key)).toMatchObject({
+      online: false,
+      reachable: false,
+      keyed: false,
+    })
+  })
+
+  it('behavior: a friend online without a route is online but not reachable, and not keyed', async () => {
+    const { clock, mesh, a, b } = await friends()
+    const ev = record(a.client)
+    mesh.setReachable(b.key, false)
+    await clock.tick()
+    expect(await friendOf(a, b.key)).toMatchObject({ online: true, reachable: false, keyed: false })
+    expect((ev.presence as Friend[]).at(-1)).toMatchObject({ online: true, reachable: false })
+  })
+})

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { type Client, DEFAULT_LIMITS, startCore } from '../../src/client.ts'
 import type { Clock } from '../../src/clock.ts'
 import { StoreError } from '../../src/errors.ts'
+import type { Attach } from '../../src/link.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { Store } from '../../src/store/types.ts'
 import { type FakeProtocol, type fakeMesh, fakeProtocol } from './fakes.ts'
@@ -24,6 +25,8 @@ export async function fakeClient(
     store?: Store
     nickname?: string
     limits?: Partial<typeof DEFAULT_LIMITS>
+    /** Attaches to the mesh (default: `mesh.attach`); wrap it to change what the link reports. */
+    attach?: Attach
   } = {},
 ): Promise<Harnessed> {
   const protocol = fakeProtocol(opts.key)
@@ -44,7 +47,7 @@ export async function fakeClient(
     random: (n) => new Uint8Array(randomBytes(n)),
     identity,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
-    attach: (handlers) => mesh.attach(protocol.key, handlers),
+    attach: (handlers) => (opts.attach ?? mesh.attach)(protocol.key, handlers),
   })
   return { client, store, protocol, key: protocol.key }
 }
