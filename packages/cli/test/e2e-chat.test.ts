@@ -126,6 +126,31 @@ describe('two clients and a relay on ::1', () => {
     expect((await history(alice, 'bob')).at(-1)?.state).toMatch(/delivered|read/)
   })
 
+  it('behavior: history --mark-read while the sender is offline: the read receipt is kept and reaches them later', async () => {
+    for (const d of daemons.splice(0)) expect(await d.stop('SIGTERM')).toBe(0)
+    expect((await history(alice, 'bob')).at(-1)).toMatchObject({
+      text: 'are you there?',
+      state: 'delivered',
+    })
+
+    // nobody holds bob's data dir: the command runs in a client of its own, and alice is away
+    const read = await run(['history', '--data-dir', bob, 'alice', '--json', '--mark-read'])
+    expect(read.code, read.stderr).toBe(0)
+    expect((JSON.parse(read.stdout) as HistoryEntry[]).at(-1)).toMatchObject({
+      text: 'are you there?',
+      state: 'read',
+    })
+    expect((await history(alice, 'bob')).at(-1)?.state).toBe('delivered')
+
+    await daemon(alice)
+    await daemon(bob)
+    await eventually('the kept read receipt at alice', async () => {
+      const h = await history(alice, 'bob')
+      return h.at(-1)?.state === 'read'
+    })
+    for (const d of daemons.splice(0)) expect(await d.stop('SIGTERM')).toBe(0)
+  })
+
   it('behavior: chat in a terminal (tmux): typing sends, the screen shows the message and ✓✓', async (t) => {
     const tmux = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((p) => existsSync(p))
     if (tmux === undefined) {

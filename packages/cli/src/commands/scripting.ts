@@ -221,23 +221,12 @@ export async function runHistory(ctx: Context, session: Session): Promise<number
   const friend = await findFriend(session, args.FRIEND ?? '')
   const messages = await session.client.history(session.client.chatId(friend.key), { limit })
   if (values['mark-read'] === true) {
-    const unread = messages.filter((m) => !m.outgoing && m.state !== 'read')
-    if (unread.length > 0) {
-      // a read receipt only leaves when a session is up: give it the time to come up
-      if (!ctx.forwarded) await session.settled()
-      const hex = toHex(friend.hash)
-      await waitUntil(
-        session,
-        async () =>
-          (await session.client.friends()).find((f) => toHex(f.hash) === hex)?.keyed === true,
-        3000,
-        ctx.signal,
-      )
-      for (const m of unread) {
-        await session.client.markRead(m)
-        m.state = 'read'
-      }
-      if (!ctx.forwarded) await sleep(300, ctx.signal)
+    // the client sends each read receipt now if the friend is keyed, or keeps it in the data
+    // dir and sends it the next time they are: nothing to wait for here
+    for (const m of messages) {
+      if (m.outgoing || m.state === 'read') continue
+      await session.client.markRead(m)
+      m.state = 'read'
     }
   }
   if (ctx.json) {
