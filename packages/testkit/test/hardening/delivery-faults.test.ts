@@ -216,7 +216,7 @@ describe('partition and heal', () => {
 
 describe('wall-clock jumps', () => {
   for (const jump of [3_600_000, -3_600_000, 86_400_000, -86_400_000]) {
-    it(`behavior: a wall-clock jump of ${jump / 3_600_000} h fires no keepalive timeout, and every message arrives once`, async () => {
+    it(`behavior: wall-clock jumps of ${jump / 3_600_000} h fire no keepalive timeout and stall none, and every message arrives once`, async () => {
       const { mesh } = await pairMesh(100 + jump / 3_600_000)
       await using _ = mesh
       const timeouts: string[] = []
@@ -235,6 +235,14 @@ describe('wall-clock jumps', () => {
       await mesh.until(delivered(mesh, sent[0]?.msg as Message))
       await mesh.advance(10_000)
       const linksBefore = links()
+      // the clock jumps there and back every few seconds (so that idle checks fall between a jump
+      // and the next line on some link), then once more and stays
+      for (let i = 0; i < 10; i++) {
+        mesh.clock.jumpWall(jump)
+        await mesh.advance(3_000)
+        mesh.clock.jumpWall(-jump)
+        await mesh.advance(3_000)
+      }
       mesh.clock.jumpWall(jump)
       sent.push({ from: 0, to: 1, msg: await mesh.send(0, 1, 'right after') })
       sent.push({ from: 1, to: 0, msg: await mesh.send(1, 0, 'back') })
@@ -243,6 +251,11 @@ describe('wall-clock jumps', () => {
       expect(timeouts).toEqual([])
       expect(links()).toEqual(linksBefore)
       await allOnce(mesh, sent)
+      // and a link that really goes silent is still given up within KEEPALIVE_TIMEOUT (no stall)
+      const [a, b] = mesh.edges[0] as readonly [number, number]
+      mesh.cut(a, b)
+      await mesh.advance(30_000 + 15_000)
+      expect(timeouts.sort()).toEqual([`n${a}`, `n${b}`].sort())
     }, 30_000)
   }
 
