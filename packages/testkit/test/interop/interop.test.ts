@@ -1,7 +1,7 @@
 // Interop: an independent chat6 peer (./peer.mjs, written from docs/protocol.md and the vectors
 // alone, on node:crypto and node:net only) against the reference @chat6/node and @chat6/client
 // over real TCP on ::1. The reference side is driven through its public API only.
-import { createPublicKey, verify as edVerify } from 'node:crypto'
+import { createPublicKey, verify as edVerify, scryptSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createClient, createMemoryStore } from '@chat6/client'
 import { createNode } from '@chat6/node'
@@ -262,6 +262,21 @@ describe('interop: an independent peer built from docs/protocol.md', () => {
     expect(sn.digits).toBe(N.digits)
     expect(sn.text).toBe(N.text)
     expect(P.hex(sn.qr)).toBe(N.qr)
+
+    // the sealed identity box: not in docs/protocol.md at all; layout guessed from the bytes
+    // ("C6SB", 01, 01, log2 N, r, p, salt, nonce, ciphertext || tag; AD = everything before the
+    // ciphertext), which reproduces it
+    const Z = V.sealed
+    const boxKey = scryptSync(Buffer.from(Z.passphrase), P.unhex(Z.salt), 32, Z.params)
+    expect(P.hex(boxKey)).toBe(Z.key)
+    const header = Buffer.concat([
+      Buffer.from('C6SB'),
+      Buffer.from([1, 1, Math.log2(Z.params.N), Z.params.r, Z.params.p]),
+      P.unhex(Z.salt),
+      P.unhex(Z.nonce),
+    ])
+    const box = P.xseal(boxKey, P.unhex(Z.nonce), P.unhex(Z.secret), header)
+    expect(P.hex(Buffer.concat([header, box]))).toBe(Z.blob)
 
     // §5 Ed25519 rules that node:crypto (OpenSSL) does not enforce by itself: it verifies
     // (R = identity, S = 0) under the identity key, canonical or not, for any message
