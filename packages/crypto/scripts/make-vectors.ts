@@ -75,7 +75,7 @@ const README = [
   'name; from (I or R); signedBy ("node-ed25519": HELLO, Ed25519 by nodekey over "chat6/v1/hello" 0x00',
   'signingInput; "link-mac": HMAC-SHA256(macKey, u64be(counter) || signingInput); "zero": pre-link BYE);',
   'macKey and counter for link-mac lines; hash (hex of MSGHASH); signature (hex); line; hashInput; signingInput;',
-  'frame (the decoded frame). Alice is attached to I and Bob to R.',
+  'frame (the decoded frame; its key order is not the canonical field order of §4, the line is). Alice is attached to I and Bob to R.',
   'link: the §6.3 derivation from the two HELLOs: E_I, E_R (linkkeys), H_I, H_R (HELLO MSGHASHes), shared',
   '(X25519), kIR, kRI (the HKDF output halves).',
   'proof: the §5.3 proof of the CLIENT_ONLINE frame: proofInput (ASCII), signed (hex of "chat6/v1/proof" 0x00',
@@ -85,9 +85,9 @@ const README = [
   'message: Alice to Bob under kAB: chatid (the default chat of the pair), msgid, mtype, plaintext (text and',
   'hex), nonce, ad (hex of the §5.4 associated data), sealed (ciphertext||tag), message (the field: nonce||sealed),',
   "line. receipt: Bob's MESSAGE_RECV and MESSAGE_READ for it under kBA: nonce, ad, auth, line.",
-  'chatid: hA, hB, chatid (§11). safetyNumber (§10.5): keyA, keyB, fingerprintLow/High (hex, 64 bytes each),',
+  'chatid: hA, hB, chatid (§11). safetyNumber (§10.6): keyA, keyB, fingerprintLow/High (hex, 64 bytes each),',
   "digits, text, qr (hex). sealed: a sealed box of Alice's seed under passphrase with scrypt N=1024, r=8, p=1:",
-  'salt, nonce, key (scrypt output), blob (hex).',
+  'salt, nonce, key (scrypt output), blob (hex); the format is Appendix A of docs/protocol.md. Link secrets and ek_A/ek_B are X25519 scalars used as given (RFC 7748 clamps them); seeds are RFC 8032 private keys.',
 ].join(' ')
 
 /** Builds the whole vector file with one backend. */

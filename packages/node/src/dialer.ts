@@ -2,6 +2,7 @@
 // last-known and discovered addresses, each failure retried with exponential backoff and jitter
 // on the injected clock and randomness. A dead address never blocks the others.
 import type { Clock, TimerId } from './clock.ts'
+import type { DialError } from './errors.ts'
 import type { Random } from './random.ts'
 import { type Address, addressKey } from './transport.ts'
 
@@ -28,7 +29,14 @@ export interface DialerHost {
   isConnected(addr: Address): boolean
   /** Dials; resolves on link up, rejects with the BYE reason (or transport error) otherwise. */
   dial(addr: Address): Promise<unknown>
-  log(msg: string, data: Record<string, unknown>): void
+  /** A dial failed; `retryIn` is undefined when the address is not dialled again. */
+  dialFailed(failure: {
+    addr: Address
+    error: unknown
+    source: CandidateSource
+    failures: number
+    retryIn: number | undefined
+  }): void
 }
 
 /** @internal */
@@ -118,11 +126,17 @@ export class Dialer {
       (e: unknown) => {
         c.dialing = false
         this.dialing--
-        const code = (e as { code?: string })?.code
-        if (code === 'self') c.self = true
+        if ((e as DialError)?.code === 'self') c.self = true
         c.failures++
-        c.nextAt = this.host.clock.now() + this.backoff(c.failures)
-        this.host.log('dial failed', { addr: addressKey(c.addr), failures: c.failures, code })
+        const retryIn = this.backoff(c.failures)
+        c.nextAt = this.host.clock.now() + retryIn
+        this.host.dialFailed({
+          addr: c.addr,
+          error: e,
+          source: c.source,
+          failures: c.failures,
+          retryIn: c.self || this.stopped ? undefined : retryIn,
+        })
         this.maintain()
       },
     )

@@ -26,9 +26,46 @@ export class NodeError extends Error {
   }
 }
 
-/** A dial failed: `address` (not allowed), `refused`, `aborted`, `closed`, `handshake` (BYE). */
+/**
+ * Why a dial failed:
+ * - `address`: not an IPv6 address, or outside the allow-list (§12.1);
+ * - `refused`: nothing accepts connections there (or the transport failed another way);
+ * - `unreachable`: no path to the host (the memory network's `cut`);
+ * - `aborted`: the transport's dial was aborted;
+ * - `closed`: the connection closed before HELLO, or the node stopped while dialling;
+ * - `handshake`: the peer ended the handshake (its BYE reason is in the message);
+ * - `self`: the address is this node.
+ */
+export type DialErrorCode =
+  | 'address'
+  | 'refused'
+  | 'unreachable'
+  | 'aborted'
+  | 'closed'
+  | 'handshake'
+  | 'self'
+
+const DIAL_ERROR_CODES: ReadonlySet<string> = new Set<DialErrorCode>([
+  'address',
+  'refused',
+  'unreachable',
+  'aborted',
+  'closed',
+  'handshake',
+  'self',
+])
+
+/** @internal The DialError code for a transport's error code (`refused` when unknown). */
+export function toDialErrorCode(code: unknown): DialErrorCode {
+  return typeof code === 'string' && DIAL_ERROR_CODES.has(code)
+    ? (code as DialErrorCode)
+    : 'refused'
+}
+
+/** A dial failed; `code` says why (see {@link DialErrorCode}). */
 export class DialError extends NodeError {
-  constructor(code: string, message: string, options?: NodeErrorOptions) {
+  declare readonly code: DialErrorCode
+  constructor(code: DialErrorCode, message: string, options?: NodeErrorOptions) {
     super(code, message, options)
     this.name = 'DialError'
   }

@@ -25,6 +25,7 @@ export * from './constants.ts'
 export {
   AttachError,
   DialError,
+  type DialErrorCode,
   NodeError,
   type NodeErrorOptions,
   NodeInputError,

@@ -13,8 +13,14 @@ import { type ClientRecord, ClientTable, type PresenceFrame } from './client-tab
 import { systemClock } from './clock.ts'
 import * as C from './constants.ts'
 import { DedupeCache } from './dedupe.ts'
-import { Dialer } from './dialer.ts'
-import { AttachError, DialError, NodeInputError, NodeStateError } from './errors.ts'
+import { type CandidateSource, Dialer } from './dialer.ts'
+import {
+  AttachError,
+  DialError,
+  NodeInputError,
+  NodeStateError,
+  toDialErrorCode,
+} from './errors.ts'
 import { Emitter } from './events.ts'
 import { rewriteHop } from './hop.ts'
 import {
@@ -31,7 +37,13 @@ import type { NodeCrypto, NodeSigner } from './node-crypto.ts'
 import { systemRandom } from './random.ts'
 import type { ByeReason, DropReason } from './reasons.ts'
 import { LOCAL, RouteTable } from './routes.ts'
-import type { Address, Connection, Listener, Transport } from './transport.ts'
+import {
+  type Address,
+  addressKey,
+  type Connection,
+  type Listener,
+  type Transport,
+} from './transport.ts'
 import type {
   AnnounceResult,
   Attachment,
@@ -207,8 +219,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
         random: components.random,
         peerCount: () => this.up.size + this.outboundHandshakes(),
         isConnected: (a) => this.isConnectedTo(a),
-        dial: (a) => this.dial(a),
-        log: (msg, data) => this.log('debug', msg, data),
+        dial: (a) => this.connect(a),
+        dialFailed: (f) => this.dialFailed(f.addr, f.error, f.source, f.failures, f.retryIn),
       },
       {
         targetPeers: this.config.targetPeers,
@@ -321,6 +333,32 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   }
 
   async dial(addr: Address): Promise<PeerInfo> {
+    try {
+      return await this.connect(addr)
+    } catch (e) {
+      this.dialFailed(addr, e, 'dial', 1, undefined)
+      throw e
+    }
+  }
+
+  /** Reports a failed outbound dial: a `dial:failed` event and a debug log line. */
+  private dialFailed(
+    addr: Address,
+    error: unknown,
+    source: 'dial' | CandidateSource,
+    failures: number,
+    retryIn: number | undefined,
+  ): void {
+    // programmer errors (not started, a bad port) are thrown to the caller, not dial failures
+    if ((error as Error | undefined)?.name !== 'DialError') return
+    const { code, message } = error as DialError
+    const address = { host: canonicalHost(addr.host) ?? addr.host, port: addr.port }
+    this.log('debug', 'dial failed', { addr: addressKey(address), failures, code })
+    this.emit('dial:failed', { address, code, message, source, failures, retryIn })
+  }
+
+  /** Dials and runs the handshake; rejects with a DialError (see {@link dialFailed}). */
+  private async connect(addr: Address): Promise<PeerInfo> {
     if (this.status !== 'started') throw new NodeStateError('not_started', 'node is not started')
     const host = canonicalHost(addr.host)
     if (host === undefined || !isPlainIPv6(host))
@@ -333,8 +371,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       conn = await this.c.transport.dial({ host, port: addr.port })
     } catch (e) {
       throw new DialError(
-        (e as { code?: string }).code ?? 'refused',
-        `dial [${host}]:${addr.port} failed`,
+        toDialErrorCode((e as { code?: unknown } | undefined)?.code),
+        `dial [${host}]:${addr.port} failed: ${e instanceof Error ? e.message : String(e)}`,
         { cause: e },
       )
     }

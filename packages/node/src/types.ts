@@ -4,6 +4,8 @@ import type { FrameOf } from '@chat6/wire'
 import type { AddressPolicy } from './address.ts'
 import type { PresenceFrame } from './client-table.ts'
 import type { Clock } from './clock.ts'
+import type { CandidateSource } from './dialer.ts'
+import type { DialErrorCode } from './errors.ts'
 import type { TypedEvents } from './events.ts'
 import type { KnownNodesStore } from './known-nodes.ts'
 import type { Logger } from './logger.ts'
@@ -155,10 +157,34 @@ export interface NodeStats {
   attached: number
 }
 
+/** An outbound dial that failed, as the `dial:failed` event reports it. */
+export interface DialFailure {
+  /** The address dialled (host in canonical form when it is an IPv6 address). */
+  address: Address
+  /** The code of the DialError the dial failed with. */
+  code: DialErrorCode
+  /** The message of that DialError. */
+  message: string
+  /**
+   * `dial`: a call of {@link Chat6Node.dial}; otherwise the node's own dialling (§12.3), by where
+   * it had the address from: `bootstrap`, `known` (last-known nodes) or `discovered` (NEIGHBORS).
+   */
+  source: 'dial' | CandidateSource
+  /** Failures of this address in a row (always 1 for `dial`). */
+  failures: number
+  /**
+   * Ms until the node may dial it again (it does if it still needs peers then); undefined when
+   * it will not (`dial`, an address that is ourselves, a node stopping).
+   */
+  retryIn: number | undefined
+}
+
 /** Events of a node. */
 export interface NodeEvents {
   'peer:connect': PeerInfo
   'peer:disconnect': { peer: PeerInfo; reason: string; initiator: 'local' | 'remote' | 'transport' }
+  /** An outbound dial failed: from `dial()`, bootstrap, last-known or discovered addresses. */
+  'dial:failed': DialFailure
   'client:online': ClientInfo
   'client:update': ClientInfo
   'client:offline': ClientInfo
