@@ -1,7 +1,7 @@
 // Turns network options (flags, then config.json) into a started @chat6/node, and waits for the
 // first peer with a clear error when none can be reached.
 import { readFile } from 'node:fs/promises'
-import { type Chat6Node, createNode, type NodeInit } from '@chat6/node'
+import { addressKey, type Chat6Node, createNode, type NodeInit } from '@chat6/node'
 import {
   DEFAULT_PORT,
   formatHostPort,
@@ -128,19 +128,18 @@ export function waitForPeer(
     const onAbort = () => done(new CliError('failed', 'aborted'))
     signal?.addEventListener('abort', onAbort)
     const failures = new Map<string, string>()
-    const offLog = node.on('log', ({ msg, data }) => {
-      if (msg === 'dial failed' && data !== undefined)
-        failures.set(String(data.addr), String(data.code))
-    })
+    const offFailed = node.on('dial:failed', ({ address, code }) =>
+      failures.set(addressKey(address), code),
+    )
     const offPeer = node.on('peer:connect', () => done())
     const off = () => {
-      offLog()
+      offFailed()
       offPeer()
     }
     const t = setTimeout(() => {
       const tried = plan.peers
         .map((p) => {
-          const why = failures.get(`${p.host},${p.port}`)
+          const why = failures.get(addressKey(p))
           return why === undefined ? formatHostPort(p) : `${formatHostPort(p)}: ${why}`
         })
         .join(', ')

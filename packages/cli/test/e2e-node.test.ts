@@ -1,10 +1,20 @@
 // `chat6 node` and `chat6 status` as processes: a clean stop on SIGTERM (BYE seen by the peer,
 // known nodes written, exit 0), the status over node.sock, a port in use as one error line.
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../src/exit-codes.ts'
-import { cleanup, run, startRelay, tempDir } from './helpers/cli.ts'
+import { cleanup, run, start, startRelay, tempDir } from './helpers/cli.ts'
+
+/** A port on ::1 that nothing listens on (bound, then released). */
+async function deadPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen({ host: '::1', port: 0 }, resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 afterAll(cleanup)
 
@@ -55,5 +65,41 @@ describe('chat6 node', () => {
     const r = await run(['status', '--data-dir', tempDir()])
     expect(r.code).toBe(EXIT.NETWORK)
     expect(r.stderr).toMatch(/^chat6: error: no chat6 node, daemon or chat is running/)
+  })
+})
+
+describe('failed dials', () => {
+  it('error: a relay names a --peer where nothing listens at every try, as text and as JSON', async () => {
+    const port = await deadPort()
+    const dir = tempDir()
+    const args = ['--listen', '[::1]:0', '--status-interval', '0', '--peer', `[::1]:${port}`]
+    const text = start(['node', '--data-dir', join(dir, 'text'), ...args])
+    const json = start(['node', '--data-dir', join(dir, 'json'), '--json', ...args])
+    const line = `dial ::1,${port} failed (refused), retrying with backoff`
+    // retried with backoff (1 s, then 2 s, with jitter): a second line comes
+    const escaped = line.replace(/[()]/g, '\\$&')
+    await text.waitFor(new RegExp(`${escaped}\\n[^]*${escaped}`))
+    const m = await json.waitFor(/^\{.*"event":"dial-failed".*"failures":2.*\}$/m)
+    expect(JSON.parse(m[0])).toMatchObject({
+      event: 'dial-failed',
+      msg: line,
+      addr: `::1,${port}`,
+      code: 'refused',
+      failures: 2,
+    })
+    expect(await text.stop('SIGTERM')).toBe(0)
+    expect(await json.stop('SIGTERM')).toBe(0)
+  })
+
+  it('error: a command whose --peer cannot be dialled warns with the address and the reason', async () => {
+    const port = await deadPort()
+    const dir = tempDir()
+    const init = await run(['init', '--data-dir', dir, '--nick', 'solo'])
+    expect(init.code, init.stderr).toBe(0)
+    const r = await run(['friends', '--data-dir', dir, '--peer', `[::1]:${port}`])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toBe(
+      `chat6: warning: no peer reachable within 5 s (tried [::1]:${port}: refused)\n`,
+    )
   })
 })

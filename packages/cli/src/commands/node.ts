@@ -1,6 +1,7 @@
 // `chat6 node`: a relay. Logs one line per significant event and a periodic status line,
 // answers `chat6 status` on node.sock, and stops cleanly (BYE, last-known nodes) on a signal.
 import { mkdir, readFile } from 'node:fs/promises'
+import { addressKey } from '@chat6/node'
 import { DEFAULT_PORT, formatHostPort } from '../addr.ts'
 import { secondsOption } from '../args.ts'
 import { EMPTY_CONFIG } from '../config.ts'
@@ -84,19 +85,17 @@ export async function runNode(ctx: Context): Promise<number> {
       log.line('client-offline', `client offline ${c.id.slice(0, 8)}`, { client: c.id }),
     )
   }
+  // a wrong --peer or a dead bootstrap node would otherwise be retried in silence
+  node.on('dial:failed', ({ address, code, failures }) => {
+    const addr = addressKey(address)
+    log.line('dial-failed', `dial ${addr} failed (${code}), retrying with backoff`, {
+      addr,
+      code,
+      failures,
+    })
+  })
   node.on('log', ({ level, msg, data }) => {
-    // @chat6/node reports failed dials only as a debug log; an operator needs to see them
-    if (msg === 'dial failed' && data !== undefined)
-      log.line(
-        'dial-failed',
-        `dial ${String(data.addr)} failed (${String(data.code)}), retrying with backoff`,
-        {
-          addr: data.addr,
-          code: data.code,
-          failures: data.failures,
-        },
-      )
-    else if (level === 'warn' || level === 'error')
+    if (level === 'warn' || level === 'error')
       log.line(level, `${level}: ${msg}${data ? ` ${JSON.stringify(data)}` : ''}`, { data })
   })
 
