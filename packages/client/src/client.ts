@@ -491,12 +491,14 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     if (equalBytes(key, protocol.key)) return
     if (!equalBytes(frame.target_hash, protocol.hash)) return
     if (store.getBlocked(hash)) return
-    if (Math.abs(frame.nonce - clock.wallNow()) > limits.maxRequestAge) return
+    const p = peers.get(hex)
+    // A friend's requests are refused by their strictly increasing nonce on record (§10.1); only
+    // a stranger's are held to the clock window, so a friend whose wall clock jumped can re-key.
+    if (!p && Math.abs(frame.nonce - clock.wallNow()) > limits.maxRequestAge) return
     // verify before charging the sender's bucket, so forged frames cannot drain it
     if (!protocol.verifyRequest(frame)) return
     if (!buckets.take(hex, clock.now())) return
 
-    const p = peers.get(hex)
     if (p) {
       // a friend: answer at once (§10.2), once per strictly newer nonce (§10.1)
       if (frame.nonce <= p.record.lastRequestNonce) return

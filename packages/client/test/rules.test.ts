@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { toHex } from '../src/bytes.ts'
 import type { Friend, FriendRequest, Message, Receipt } from '../src/client.ts'
 import { createMemoryStore } from '../src/store/memory.ts'
-import { type Carried, fakeMesh, sha256 } from './helpers/fakes.ts'
+import { type Carried, fakeMesh, fakeProtocol, sha256 } from './helpers/fakes.ts'
 import { fakeClient, type Harnessed, memoryDisk, record } from './helpers/harness.ts'
 
 async function setup() {
@@ -153,6 +153,38 @@ describe('friends (§10)', () => {
     attacker.send(request as never)
     await clock.tick()
     expect(mesh.sent('FRIEND_CONFIRM', b.key).length).toBe(confirms)
+  })
+
+  it('behavior: a stranger’s request outside MAX_REQUEST_AGE is dropped, a friend’s is not (§10.1)', async () => {
+    const { clock, mesh, a, b, restart } = await friends()
+    const ev = record(b.client)
+    const strangerKey = new Uint8Array(32).fill(7)
+    const stranger = fakeProtocol(strangerKey)
+    const link = mesh.attach(strangerKey, {
+      onFrame() {},
+      onPresence() {},
+      refreshPresence: async () => {
+        throw new Error('unused')
+      },
+    })
+    // an hour ahead of b's clock: refused; then one within the window: surfaced
+    link.send(stranger.offer(b.key, clock.wallNow() + 3_600_000).frame as never)
+    await clock.tick()
+    expect(ev['friend-request']).toBeUndefined()
+    link.send(stranger.offer(b.key, clock.wallNow()).frame as never)
+    await clock.tick()
+    expect(ev['friend-request']).toHaveLength(1)
+
+    // a friend whose wall clock jumped back restarts: its nonces run an hour ahead of every
+    // clock, and it is still answered, because the nonce on record decides (§10.1)
+    const confirms = mesh.sent('FRIEND_CONFIRM', b.key).length
+    clock.jumpWall(-3_600_000)
+    await a.client.stop()
+    await clock.tick()
+    const a2 = await restart(a)
+    await clock.tick()
+    expect(mesh.sent('FRIEND_CONFIRM', b.key).length).toBe(confirms + 1)
+    expect((await friendOf(a2, b.key))?.keyed).toBe(true)
   })
 
   it('behavior: pending requests are capped, oldest dropped first', async () => {
