@@ -193,6 +193,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     bytesIn: 0,
     bytesOut: 0,
     drops: {} as Record<string, number>,
+    byesOut: {} as Record<string, number>,
+    byesIn: {} as Record<string, number>,
     delivered: 0,
     forwarded: 0,
   }
@@ -451,6 +453,9 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   }
 
   linkDown(link: Link, reason: string, initiator: 'local' | 'remote' | 'transport'): void {
+    // every refusal and every goodbye, handshakes included, counted by its reason (§6.5)
+    if (initiator === 'local') this.st.byesOut[reason] = (this.st.byesOut[reason] ?? 0) + 1
+    else if (initiator === 'remote') this.st.byesIn[reason] = (this.st.byesIn[reason] ?? 0) + 1
     this.handshaking.delete(link)
     const pending = this.pendingDials.get(link)
     if (pending !== undefined) {
@@ -1063,6 +1068,8 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       bytesIn: this.st.bytesIn,
       bytesOut: this.st.bytesOut,
       drops: { ...this.st.drops },
+      byesOut: { ...this.st.byesOut },
+      byesIn: { ...this.st.byesIn },
       delivered: this.st.delivered,
       forwarded: this.st.forwarded,
       peers: this.up.size,

@@ -145,6 +145,10 @@ export interface NodeStats {
   bytesOut: number
   /** Dropped frames per reason (see DropReason). */
   drops: Record<string, number>
+  /** Links this node closed, by the reason of the BYE it sent (refused handshakes included, §6.5). */
+  byesOut: Record<string, number>
+  /** Links the peer closed, by the reason of the BYE it sent. */
+  byesIn: Record<string, number>
   /** Frames delivered to attached clients. */
   delivered: number
   /** Routed frames forwarded to a peer. */

@@ -53,6 +53,7 @@ describe('handshake (§6.2)', () => {
     await mesh.clock.tick()
     expect(p.byeReason()).toBe('version')
     expect(p.closed).toBe(true)
+    expect((mesh.nodes[0] as Chat6Node).stats().byesOut).toEqual({ version: 1 })
   })
 
   it('error: BYE self when a node dials itself', async () => {
@@ -212,6 +213,8 @@ describe('handshake (§6.2)', () => {
     expect(p.closed).toBe(true)
     expect(p.lines).toHaveLength(0)
     expect(node.stats().pendingHandshakes).toBe(0)
+    expect(node.stats().byesIn).toEqual({ shutdown: 1 })
+    expect(node.stats().byesOut).toEqual({})
   })
 
   it('behavior: BYE shutdown on stop, with the default link metric before any sample', async () => {

@@ -265,15 +265,10 @@ describe('bad input after the handshake: dropped and counted, the link stays', (
 })
 
 describe('refusals are counted by reason', () => {
-  // MISSING DEFENCE (observability, @chat6/node node.ts stats() / link.ts close()): a refusal
-  // answered with BYE is counted only as one more framesOut.BYE, whatever its reason, and a
-  // refusal during the handshake raises no event ('peer:disconnect' and 'drop' are for links that
-  // were up, and for dropped frames). An operator cannot tell a version mismatch from a
-  // bad-signature or clock flood. Expected: a per-reason count of the BYEs a node sends, for
-  // example stats().byesOut[reason] (the §6.5 BYE reasons), bumped in Link.close().
-  it.skip('error: every refusal answered with BYE is counted by its reason (missing, see comment)', async () => {
-    const byReason = () =>
-      (live.target.stats() as unknown as { byesOut?: Record<string, number> }).byesOut ?? {}
+  // An operator must tell a version mismatch from a bad-signature or clock flood: every BYE a
+  // node sends, refused handshakes included, is counted by its reason in stats().byesOut.
+  it('error: every refusal answered with BYE is counted by its reason', async () => {
+    const byReason = () => live.target.stats().byesOut
     const before = { ...byReason() }
     for (const [reason, act] of [
       ['version', (p: EvilPeer) => p.hello({ version: 2 })],
