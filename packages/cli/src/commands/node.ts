@@ -15,12 +15,6 @@ import { onShutdown } from '../shutdown.ts'
 
 const short = (id: string) => id.slice(0, 8)
 
-/** `::1,7600` (the wire form of §3) as `[::1]:7600`. */
-const wireToText = (addr: string) => {
-  const i = addr.lastIndexOf(',')
-  return i < 0 ? addr : `[${addr.slice(0, i)}]:${addr.slice(i + 1)}`
-}
-
 /** Runs a relay until SIGINT/SIGTERM. */
 export async function runNode(ctx: Context): Promise<number> {
   const { values } = ctx.parsed
