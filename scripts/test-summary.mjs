@@ -1,5 +1,5 @@
-// `pnpm test`: checks the layering, builds every package and runs every package's tests
-// through turbo, then adds up the vitest JSON reports into one closing line
+// `pnpm test`: checks the layering and the README examples, builds every package and runs every
+// package's tests through turbo, then adds up the vitest JSON reports into one closing line
 // `tests: N passed, N failed`. Exits non-zero if anything failed or a report is missing.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -37,6 +37,9 @@ for (const name of packages) rmSync(join(packagesDir, name, REPORT), { force: tr
 const problems = []
 if (!run(process.execPath, [join(root, 'scripts', 'check-layers.mjs')])) {
   problems.push('check:deps failed')
+}
+if (!run(process.execPath, [join(root, 'scripts', 'check-readme-examples.mjs')])) {
+  problems.push('a package README example does not compile')
 }
 const turbo = join(root, 'node_modules', '.bin', 'turbo')
 // dependencies-successful: a package whose own dependencies built still gets tested
