@@ -2,7 +2,7 @@
 // failure ends as one line on stderr with a documented exit code (see exit-codes.ts).
 import { EXIT, type ExitCode } from './exit-codes.ts'
 
-/** Why a command failed; each code has its exit code in {@link exitCodeOf}. */
+/** Why a command failed; each code has its own exit code ({@link CliError.exitCode}). */
 export type CliErrorCode =
   | 'usage'
   | 'not_found'

@@ -22,6 +22,7 @@ export {
   type VirtualClockInit,
 } from './clock.ts'
 export * from './constants.ts'
+export type { CandidateSource } from './dialer.ts'
 export {
   AttachError,
   DialError,
@@ -57,6 +58,7 @@ export {
   type DecodedLine,
   type LinkMacs,
   type NodeCrypto,
+  type NodeCryptoOptions,
   type NodeSigner,
   type RawKeyPair,
 } from './node-crypto.ts'

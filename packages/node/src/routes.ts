@@ -392,7 +392,10 @@ export class RouteTable {
 export interface NextHopView {
   /** This node's id, as its neighbours name it. */
   id: string
-  /** The neighbour id of the next hop toward `client`, {@link LOCAL}, or undefined. */
+  /**
+   * The neighbour id of the next hop toward `client`, `'local'` when it is attached to this node
+   * (as {@link Chat6Node.nextHop} returns), or undefined.
+   */
   nextHop(client: string): string | undefined
 }
 

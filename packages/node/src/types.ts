@@ -210,15 +210,16 @@ export type RoutedFrame =
   | FrameOf<'MESSAGE_RECV'>
   | FrameOf<'MESSAGE_READ'>
 
-type Outgoing<F> = F extends unknown
+/** Frame `F` as a client hands it to its node: the node fills in `timestamp`, `ttl` and `metric`. */
+export type OutgoingFrame<F> = F extends unknown
   ? Omit<F, 'timestamp' | 'ttl' | 'metric'> & { timestamp?: number; ttl?: number; metric?: number }
   : never
 
 /** A routed frame as a client hands it to {@link Attachment.send}: `timestamp` and `ttl` are the node's. */
-export type OutgoingRoutedFrame = Outgoing<RoutedFrame>
+export type OutgoingRoutedFrame = OutgoingFrame<RoutedFrame>
 
 /** A presence frame as a client hands it to {@link Attachment.announce}: `timestamp`, `metric`, `ttl` are the node's. */
-export type OutgoingPresenceFrame = Outgoing<PresenceFrame>
+export type OutgoingPresenceFrame = OutgoingFrame<PresenceFrame>
 
 /** How a routed frame reached an attached client. */
 export interface DeliveryInfo {

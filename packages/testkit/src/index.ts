@@ -20,7 +20,14 @@ export { createMesh } from './mesh.ts'
 export type { AddNodeOptions, Mesh, MeshInit, MeshNode, UntilOptions } from './mesh-types.ts'
 export { deriveSeed, seeds } from './seed.ts'
 export type { StoreSource } from './store.ts'
-export { type Edge, isConnected, type Topology, TopologyError, topologyEdges } from './topology.ts'
+export {
+  type Edge,
+  type Float,
+  isConnected,
+  type Topology,
+  TopologyError,
+  topologyEdges,
+} from './topology.ts'
 export {
   type FormatTraceOptions,
   formatTrace,

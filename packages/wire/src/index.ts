@@ -55,6 +55,7 @@ export {
   messageRecvSchema,
   messageSendSchema,
   type Neighbor,
+  neighborSchema,
   neighborsRequestSchema,
   neighborsResponseSchema,
   routeRequestSchema,

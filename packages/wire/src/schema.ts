@@ -78,7 +78,7 @@ function token() {
 }
 
 /** One `neighbor` value: an RFC 5952 IPv6 address and a port (§3 `addr`). */
-const addrSchema = z.strictObject({
+export const neighborSchema = z.strictObject({
   ip: z
     .string()
     .refine((s) => parseIPv6(s) !== undefined, { message: 'not RFC 5952 canonical IPv6' }),
@@ -114,7 +114,7 @@ export const neighborsRequestSchema = z.strictObject({ ...header('NEIGHBORS_REQU
 export const neighborsResponseSchema = z.strictObject({
   ...header('NEIGHBORS_RESPONSE'),
   neighbor: z
-    .array(addrSchema)
+    .array(neighborSchema)
     .max(MAX_NEIGHBORS_PER_RESPONSE)
     .register(_fieldKinds, { kind: 'addr', min: 0, max: 0, repeat: MAX_NEIGHBORS_PER_RESPONSE }),
 })
@@ -281,4 +281,4 @@ export type Frame = z.infer<typeof frameSchema>
 export type FrameOf<T extends FrameType> = Extract<Frame, { type: T }>
 
 /** One `neighbor` of a NEIGHBORS_RESPONSE. */
-export type Neighbor = z.infer<typeof addrSchema>
+export type Neighbor = z.infer<typeof neighborSchema>
