@@ -1,6 +1,5 @@
 // Identity: made once, kept in the store (sealed under a passphrase when given), loaded again.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { verifyProof } from '@chat6/crypto'
 import { createVirtualClock } from '@chat6/node'
@@ -14,12 +13,13 @@ import {
 } from '../src/index.ts'
 import { fakeMesh } from './helpers/fakes.ts'
 import { crypto, FAST_SEAL } from './helpers/nodes.ts'
+import { tempDir } from './helpers/tmp.ts'
 
 function setup() {
   const clock = createVirtualClock()
   const mesh = fakeMesh(clock)
   const attachment: Attach = (key, handlers) => mesh.attach(key, handlers)
-  const path = join(mkdtempSync(join(tmpdir(), 'chat6-id-')), 'client.db')
+  const path = join(tempDir('chat6-id-'), 'client.db')
   const open = (options: Record<string, unknown> = {}) =>
     createClient({
       attachment,

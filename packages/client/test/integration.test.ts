@@ -1,7 +1,3 @@
-// Two clients on two real nodes (memory network, virtual clock): friends, sessions, messages,
-// receipts, presence, restarts. The TCP variant lives in tcp.test.ts.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -15,6 +11,7 @@ import {
   type Receipt,
 } from '../src/index.ts'
 import { crypto, FAST_SEAL, stopAll, twoMemoryNodes } from './helpers/nodes.ts'
+import { tempDir } from './helpers/tmp.ts'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -115,7 +112,7 @@ describe('integration: two real nodes, memory network', () => {
   it('behavior: presence follows nickname changes and a clean stop; queued messages go out when the friend returns', async () => {
     const { clock, start } = await world()
     const alice = await start(0, { nickname: 'alice' })
-    const bobPath = join(mkdtempSync(join(tmpdir(), 'chat6-int-')), 'client.db')
+    const bobPath = join(tempDir('chat6-int-'), 'client.db')
     let bob = await start(1, { nickname: 'bob', store: createSqliteStore(bobPath) })
     await alice.addFriend(bob.key)
     await clock.runUntil(() => false, { maxMs: 1000 })

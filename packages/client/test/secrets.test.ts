@@ -1,13 +1,13 @@
 // Forward secrecy needs session secrets to live in memory only (§1, §10.3): after friending,
 // messaging and re-keying on real nodes, no ephemeral secret, shared secret, derived session key
 // or ephemeral public key appears in the client's SQLite file, its WAL or its shared memory.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Crypto } from '@chat6/crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createClient, createSqliteStore, type Message } from '../src/index.ts'
 import { crypto, stopAll, twoMemoryNodes } from './helpers/nodes.ts'
+import { tempDir } from './helpers/tmp.ts'
 
 /** A Crypto that records a copy of every X25519 secret and public key, shared secret and HKDF output. */
 function recording(base: Crypto): { crypto: Crypto; secrets: Uint8Array[] } {
@@ -46,7 +46,7 @@ function recording(base: Crypto): { crypto: Crypto; secrets: Uint8Array[] } {
   return { crypto: wrapped, secrets }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'chat6-secrets-'))
+const dir = tempDir('chat6-secrets-')
 const files = (name: string) =>
   ['', '-wal', '-shm']
     .map((suffix) => join(dir, `${name}${suffix}`))
