@@ -126,6 +126,19 @@ describe('Ed25519 verification policy is the same in both backends', () => {
   // non-canonical key encoding (y ≥ p): p + 1 encodes y = 1 non-canonically
   const nonCanonical = le(2n ** 255n - 19n + 1n)
   cases.push(['non-canonical key', nonCanonical, sig])
+  // non-canonical encodings of small-order points, with the signature R = identity, S = 0 that
+  // OpenSSL accepts for every message under such keys
+  const identityR = new Uint8Array(64)
+  identityR[0] = 1
+  for (const [name, key] of [
+    ['identity as y = p + 1', le(2n ** 255n - 19n + 1n)],
+    ['order-4 point as y = p', le(2n ** 255n - 19n)],
+    ['identity with the sign bit set', unhex(`01${'00'.repeat(30)}80`)],
+    ['order-2 point with the sign bit set', unhex(`ec${'ff'.repeat(31)}`)],
+  ] as const) {
+    cases.push([`${name}, R = identity, S = 0`, key, identityR])
+    cases.push([`${name}, zero signature`, key, new Uint8Array(64)])
+  }
   cases.push(['key with sign bit flipped', flip(pk, 255), sig])
   cases.push(['R with sign bit flipped', pk, flip(sig, 255)])
 
