@@ -108,20 +108,6 @@ function decodeInto(src: Uint8Array, start: number, stop: number, out: Uint8Arra
   return o
 }
 
-// The bytes of one line's values: views into it are handed out in turn (see _b64Arena).
-let arena = new Uint8Array(0)
-let arenaPos = 0
-
-/**
- * @internal
- * Gives the values of the next line one buffer of `capacity` bytes (three quarters of the line
- * bound them). A value the arena cannot hold falls back to an allocation of its own.
- */
-export function _b64Arena(capacity: number): void {
-  arena = new Uint8Array(capacity)
-  arenaPos = 0
-}
-
 // Decoded bytes land here first, then are copied out at their exact size: the length of a value
 // is only known once it is read, and sizing it by a first pass would read the line twice.
 let scratch = new Uint8Array(256)
@@ -141,15 +127,6 @@ export function _b64Scan(
   max: number,
 ): Uint8Array<ArrayBuffer> | undefined {
   const stop = Math.min(limit, start + _b64Length(max))
-  const room = ((stop - start) >> 2) * 3
-  if (arenaPos + room <= arena.length) {
-    // every value of the line lands in one buffer: one allocation per line, not one per field
-    const n = decodeInto(src, start, stop, arena.subarray(arenaPos, arenaPos + room))
-    if (n < min || n > max) return undefined
-    const out = arena.subarray(arenaPos, arenaPos + n)
-    arenaPos += n
-    return out
-  }
   if (min === max) {
     // known size (keys, hashes, ids): straight into the result, no copy
     const out = new Uint8Array(max)

@@ -1,6 +1,6 @@
 // The line codec of §2: one hand-written scanner that validates field by field as it goes (a relay
 // decodes every frame it forwards), and one writer that sizes the line before filling it.
-import { _b64Arena, _b64Length, _b64Scan, _b64Scanned, _b64Write } from './base64.ts'
+import { _b64Length, _b64Scan, _b64Scanned, _b64Write } from './base64.ts'
 import {
   _MAX_NAME_CHARS,
   _MAX_U16,
@@ -109,7 +109,6 @@ export function decode(line: Uint8Array | string): DecodeResult {
   let end = src.length
   if (end > 0 && src[end - 1] === LF) end--
   if (end + 1 > MAX_LINE_BYTES) return fail('line_too_long', `longer than ${MAX_LINE_BYTES} bytes`)
-  _b64Arena((end >> 2) * 3)
   const r = parse(src, end)
   // The scanner only accepts printable bytes, so a valid line needs no byte pass. A refused one
   // gets it, so that a bad byte wins over whatever the scanner tripped on first.
