@@ -1,5 +1,7 @@
 // IPv6 address handling for the allow-list (§12.1): lenient parsing of what sockets and users
-// give us, RFC 5952 text for the wire, scope classification and per-prefix keys.
+// give us, RFC 5952 text for the wire (@chat6/wire's formatIPv6), scope classification and
+// per-prefix keys.
+import { formatIPv6 } from '@chat6/wire'
 
 /** Scope of an address, for the allow-list of §12.1. */
 export type AddressScope =
@@ -81,30 +83,6 @@ export function parseIPv6Loose(text: string): Uint8Array | undefined {
   })
   if (v4 !== undefined) out.set(v4, 12)
   return out
-}
-
-/** RFC 5952 text of 16 address bytes: lower case, longest run (≥ 2) of zero groups compressed. */
-export function formatIPv6(bytes: Uint8Array): string {
-  const w: number[] = []
-  for (let i = 0; i < 8; i++) w.push(((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0))
-  let bestStart = -1
-  let bestLen = 0
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && w[j] === 0) j++
-    if (j - i > bestLen) {
-      bestStart = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  const hex = (ws: number[]) => ws.map((x) => x.toString(16)).join(':')
-  if (bestLen < 2) return hex(w)
-  return `${hex(w.slice(0, bestStart))}::${hex(w.slice(bestStart + bestLen))}`
 }
 
 /** The scope of an address given as text. */

@@ -1,8 +1,8 @@
+import { formatIPv6 } from '@chat6/wire'
 import { describe, expect, it } from 'vitest'
 import {
   addressScope,
   canonicalHost,
-  formatIPv6,
   isAllowedAddress,
   parseIPv6Loose,
   prefixKey,
