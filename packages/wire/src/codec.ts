@@ -13,6 +13,7 @@ import {
 } from './constants.ts'
 import { _wireError, type DecodeErrorCode, WireEncodeError, type WireError } from './errors.ts'
 import { parseIPv6 } from './ipv6.ts'
+import { _pool, _poolReserve, _poolTake } from './pool.ts'
 import type { Frame } from './schema.ts'
 import { type _FieldSpec, _specs, _specsByTypeLength, type _TypeSpec } from './spec.ts'
 import { _textFromBytes, _textToBytes } from './text.ts'
@@ -99,7 +100,7 @@ export function decode(line: Uint8Array | string): DecodeResult {
     // before encoding, so that an oversized string costs nothing
     if (line.length > MAX_LINE_BYTES)
       return fail('line_too_long', `longer than ${MAX_LINE_BYTES} bytes`)
-    src = utf8Encoder.encode(line)
+    src = ascii8(line)
     if (src.length !== line.length) return fail('bad_byte', 'a character outside printable ASCII')
   } else if (line instanceof Uint8Array) {
     src = line
@@ -114,6 +115,17 @@ export function decode(line: Uint8Array | string): DecodeResult {
   // gets it, so that a bad byte wins over whatever the scanner tripped on first.
   if (!r.ok && hasBadByte(src, end)) return fail('bad_byte', 'a byte outside 0x20-0x7E')
   return r
+}
+
+/**
+ * The UTF-8 bytes of `s`, from the pool when they fit (the returned §5 inputs are views into
+ * them, so they must stay put). Only an ASCII string gives as many bytes as it has characters.
+ */
+function ascii8(s: string): Uint8Array {
+  const n = s.length
+  if (!_poolReserve(n)) return utf8Encoder.encode(s)
+  const done = utf8Encoder.encodeInto(s, new Uint8Array(_pool.bytes.buffer, _pool.pos, n))
+  return done.read === n && done.written === n ? _poolTake(n) : utf8Encoder.encode(s)
 }
 
 function hasBadByte(src: Uint8Array, end: number): boolean {
@@ -502,7 +514,7 @@ function write(
   if (mode === Mode.Line && len > MAX_LINE_BYTES)
     encodeFail('line_too_long', `line of ${len} bytes`)
 
-  const buf = new Uint8Array(len)
+  const buf = _poolReserve(len) ? _poolTake(len) : new Uint8Array(len)
   let o = 0
   if (mode === Mode.Line) {
     o = _b64Write(signature as Uint8Array, buf, o)

@@ -83,6 +83,52 @@ describe('hash input', () => {
   })
 })
 
+describe('decoded values', () => {
+  // Longer values and string lines are carved out of a shared slab (src/pool.ts): no later
+  // decode may write over bytes an earlier one handed out, across slabs and size classes.
+  const message = (n: number, seed: number) =>
+    Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) & 0xff)
+  const lineOf = (n: number, seed: number) =>
+    encode({
+      signature: MAC,
+      hash: HASH,
+      frame: { ...samples.MESSAGE_SEND.env.frame, message: message(n, seed) } as Frame,
+    })
+
+  it('behavior: stay intact while later lines are decoded', () => {
+    const sizes = [41, 64, 65, 100, 1064, 3000, 4096, 4097, 20_000, 32_808]
+    const kept = []
+    for (let k = 0; k < 300; k++) {
+      const n = sizes[k % sizes.length] as number
+      const line = lineOf(n, k)
+      const r = decode(k % 2 === 0 ? line : ascii(line))
+      if (!r.ok) throw new Error(r.error.message)
+      kept.push({ k, n, r, text: ascii(line) })
+    }
+    for (const { k, n, r, text } of kept) {
+      if (!r.ok) throw new Error('unreachable')
+      const got = (r.envelope.frame as { message: Uint8Array }).message
+      expect(got.length).toBe(n)
+      expect(Buffer.from(got).equals(Buffer.from(message(n, k)))).toBe(true)
+      expect(ascii(r.signingInput)).toBe(text.slice(text.indexOf(' ') + 1, -1))
+      expect(ascii(r.hashInput)).toBe(
+        text.slice(text.indexOf('MESSAGE_SEND'), text.indexOf(' ttl=')),
+      )
+    }
+  })
+
+  it('behavior: are plain Uint8Arrays that can be changed without touching another', () => {
+    const a = decode(lineOf(1000, 1))
+    const b = decode(lineOf(1000, 2))
+    if (!a.ok || !b.ok) throw new Error('decode failed')
+    const ma = (a.envelope.frame as { message: Uint8Array }).message
+    const mb = (b.envelope.frame as { message: Uint8Array }).message
+    expect(ma.constructor).toBe(Uint8Array)
+    ma.fill(0)
+    expect(Buffer.from(mb).equals(Buffer.from(message(1000, 2)))).toBe(true)
+  })
+})
+
 describe('envelope', () => {
   it('behavior: a pre-link BYE carries the zero signature of §5.2', () => {
     expect(ZERO_SIGNATURE).toEqual(new Uint8Array(32))

@@ -51,6 +51,57 @@ describe('base64', () => {
     expect(base64Decode(42 as unknown as string)).toBeUndefined()
   })
 
+  it('behavior: results of every size stay intact while more are decoded', () => {
+    const sizes = [0, 1, 47, 48, 64, 65, 1000, 4096, 4097, 16_384, 70_000, 100, 3]
+    const bytes = sizes.map((n, k) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + k) & 0xff))
+    const decoded = bytes.map((b) => base64Decode(Buffer.from(b).toString('base64')))
+    decoded.forEach((d, k) => {
+      expect(d?.constructor).toBe(Uint8Array)
+      expect(Buffer.from(d ?? []).equals(Buffer.from(bytes[k] ?? []))).toBe(true)
+    })
+  })
+
+  it('error: one bad character anywhere in a long text is refused', () => {
+    // Long texts are decoded four quads at a time: a bad character in any of the 16 positions
+    // of a step, or in the quads left after the last step, must still be caught.
+    for (const n of [48, 49, 50, 60, 61, 62, 100, 101, 102]) {
+      const good = base64Encode(Uint8Array.from({ length: n }, (_, i) => (i * 37 + 5) & 0xff))
+      expect(base64Decode(good)).toHaveLength(n)
+      for (let i = 0; i < good.length; i++) {
+        for (const bad of ['-', '_', ' ', '\n', '\u00c1', '\u0141']) {
+          expect(base64Decode(good.slice(0, i) + bad + good.slice(i + 1))).toBeUndefined()
+        }
+        // '=' inside the text ends it early; only where it completes a padding is it canonical
+        const padded = `${good.slice(0, i)}=${good.slice(i + 1)}`
+        const d = base64Decode(padded)
+        if (d !== undefined) expect(base64Encode(d)).toBe(padded)
+        if (i < good.length - 4) expect(d).toBeUndefined()
+      }
+    }
+  })
+
+  it('behavior: a decoded long text always re-encodes to itself', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 40, maxLength: 160 }),
+        fc.nat(),
+        fc.nat(63),
+        (b, at, v) => {
+          const text = base64Encode(b)
+          const i = at % text.length
+          const s =
+            text.slice(0, i) +
+            'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'[v] +
+            text.slice(i + 1)
+          const d = base64Decode(s)
+          if (d === undefined) expect(s).not.toBe(text)
+          else expect(base64Encode(d)).toBe(s)
+        },
+      ),
+      { numRuns: 3000 },
+    )
+  })
+
   it('behavior: a decoded text always re-encodes to itself', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9+/=]{0,12}$/), (s) => {
