@@ -601,6 +601,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
       this.reevaluate(id)
       return
     }
+    const kept = ownIcon(f)
     if (rec === undefined) {
       const room = this.table.makeRoom()
       for (const ev of room.evicted) this.routes.delete(ev)
@@ -608,7 +609,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
         this.drop(link, 'client_table_full', f.type)
         return
       }
-      rec = this.newRecord(id, hash, f, line.env.hash as Bytes, line.hashKey)
+      rec = this.newRecord(id, hash, kept, line.env.hash as Bytes, line.hashKey)
       this.table.insert(rec)
     } else {
       if (rec.local && rec.status === 'online') {
@@ -617,11 +618,11 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
           peer: link.id,
         })
       }
-      rec.frame = f
+      rec.frame = kept
       rec.frameHash = line.env.hash as Bytes
       rec.frameHashKey = line.hashKey
     }
-    this.applyNewPresence(rec, f, link.id)
+    this.applyNewPresence(rec, kept, link.id)
   }
 
   private newRecord(
@@ -1233,3 +1234,12 @@ export function resolveComponents(
 }
 
 export { fromB64 as _fromB64 }
+
+/**
+ * The presence frame as the table keeps it. @chat6/wire decodes values over 64 bytes into views of
+ * shared 16 KiB slabs; a record may live for hours, so its icon gets bytes of its own rather than
+ * pinning a slab. The other values of a presence frame are 64 bytes or less and already are.
+ */
+function ownIcon(f: PresenceFrame): PresenceFrame {
+  return f.type !== 'CLIENT_OFFLINE' && f.icon !== undefined ? { ...f, icon: f.icon.slice() } : f
+}

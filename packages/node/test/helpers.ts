@@ -356,6 +356,7 @@ export function signedPresence(
     metric?: number
     ttl?: number
     nickname?: string
+    icon?: Uint8Array
   },
 ): FrameOf<'CLIENT_ONLINE'> {
   return signProof(id, {
@@ -364,6 +365,7 @@ export function signedPresence(
     clientkey: id.publicKey,
     nonce: over.nonce,
     nickname: over.nickname ?? 'raw',
+    ...(over.icon === undefined ? {} : { icon: over.icon }),
     metric: over.metric ?? 0,
     ttl: over.ttl ?? 64,
   } as FrameOf<'CLIENT_ONLINE'>)

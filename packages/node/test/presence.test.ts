@@ -92,6 +92,21 @@ describe('presence (§8.1)', () => {
     expect(events).toEqual([])
   })
 
+  it('behavior: a held icon has its own bytes, not a view into a shared decode slab', async () => {
+    // @chat6/wire hands out values over 64 bytes as views into 16 KiB slabs; a record kept for
+    // hours must not pin one for a 1 KiB icon.
+    mesh = await createMesh(1)
+    const node = mesh.nodes[0] as Chat6Node
+    const p = await rawUp(mesh, node)
+    const id = identity(9)
+    const icon = Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff)
+    p.send(signedPresence(id, { nonce: 10, icon }))
+    await mesh.clock.tick()
+    const held = node.client(id.hash)?.icon
+    expect(held).toEqual(icon)
+    expect(held?.buffer.byteLength).toBe(1000)
+  })
+
   it('behavior: an OFFLINE tombstone blocks older ONLINE', async () => {
     mesh = await createMesh(1)
     const node = mesh.nodes[0] as Chat6Node
