@@ -34,6 +34,7 @@ import {
 import { type CheckedLine, equalBytes, Link, type LinkConfig, type LinkHost } from './link.ts'
 import { type Logger, silentLogger } from './logger.ts'
 import type { NodeCrypto, NodeSigner } from './node-crypto.ts'
+import { checkOptions } from './options.ts'
 import { systemRandom } from './random.ts'
 import type { ByeReason, DropReason } from './reasons.ts'
 import { LOCAL, RouteTable } from './routes.ts'
@@ -104,6 +105,7 @@ export interface ResolvedConfig extends LinkConfig, AddressPolicy {
 
 /** @internal */
 export function resolveConfig(init: NodeInit): ResolvedConfig {
+  checkOptions(init)
   return {
     helloTimeout: init.helloTimeout ?? C.HELLO_TIMEOUT,
     maxPendingHandshakes: init.maxPendingHandshakes ?? C.MAX_PENDING_HANDSHAKES,

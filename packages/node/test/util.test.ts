@@ -9,6 +9,7 @@ import {
 } from '../src/address.ts'
 import { createVirtualClock } from '../src/clock.ts'
 import { DedupeCache } from '../src/dedupe.ts'
+import { createNode, NodeInputError } from '../src/index.ts'
 import { createSeededRandom } from '../src/random.ts'
 import { TokenBucket } from '../src/token-bucket.ts'
 
@@ -124,5 +125,73 @@ describe('token bucket and dedupe', () => {
     expect(d.has('a', 1000)).toBe(false)
     for (const k of ['b', 'c', 'd', 'e']) d.add(k, 10)
     expect(d.size).toBeLessThanOrEqual(3)
+  })
+
+  it.each([
+    [100_000, 'the cap', 1000],
+    [100, 'the ttl', 256],
+    [1_500, 'the ttl, after growing past expired slots', 1000],
+  ])(
+    'behavior: dedupe (ttl %i ms, bounded by %s) answers as a plain model does',
+    (ttl, _, slots) => {
+      // Used as the node uses it: a hash is added only when it is not already held. The model
+      // keeps every add with its time and drops the oldest beyond the cap.
+      const max = 1000
+      const d = new DedupeCache(ttl, max)
+      expect(d.capacity).toBeLessThan(max) // starts small
+      const rnd = createSeededRandom(ttl)
+      const model: Array<{ key: string; at: number }> = []
+      let now = 0
+      for (let step = 0; step < 20_000; step++) {
+        now += Math.floor(rnd.float() * 3) // bursts within one ms, and pauses
+        const key = `k${Math.floor(rnd.float() * 1500)}`
+        const last = model.findLast((e) => e.key === key)
+        const seen = last !== undefined && now - last.at < ttl
+        expect(d.has(key, now)).toBe(seen)
+        // sparse adds first, so that expiry has moved the ring's head before it has to grow
+      if (!seen && rnd.float() < (step < 5_000 ? 0.1 : 0.7)) {
+          d.add(key, now)
+          model.push({ key, at: now })
+          if (model.length > max) model.shift()
+        }
+        expect(d.capacity).toBeLessThanOrEqual(max)
+        expect(d.size).toBeLessThanOrEqual(max)
+        if (step % 500 === 0) {
+          // after a full expiry it holds exactly the live keys, no stale ones
+          d.expire(now)
+          const live = new Set(model.filter((e) => now - e.at < ttl).map((e) => e.key))
+          expect(d.size).toBe(live.size)
+        }
+      }
+      expect(d.capacity).toBe(slots)
+    },
+  )
+})
+
+describe('node options', () => {
+  it.each([
+    [{ dedupeMax: 0 }, 'dedupeMax'],
+    [{ rttWindow: 2.5 }, 'rttWindow'],
+    [{ keepaliveInterval: 0 }, 'keepaliveInterval'],
+    [{ helloTimeout: Number.NaN }, 'helloTimeout'],
+    [{ maxFramesPerSecond: -1 }, 'maxFramesPerSecond'],
+    [{ maxClients: Number.POSITIVE_INFINITY }, 'maxClients'],
+    [{ defaultTtl: 65 }, 'defaultTtl'],
+    [{ backoffMax: 10 }, 'backoffMax'],
+    [{ maxPeers: '8' as unknown as number }, 'maxPeers'],
+  ])('error: %o is a NodeInputError naming the option', (opts, field) => {
+    let err: unknown
+    try {
+      createNode(opts)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(NodeInputError)
+    expect((err as NodeInputError).field).toBe(field)
+  })
+
+  it('behavior: zero rates and peer targets are allowed (they switch a feature off)', () => {
+    const node = createNode({ targetPeers: 0, maxNewPresencePerSecond: 0, listen: false })
+    expect(node.status).toBe('idle')
   })
 })
