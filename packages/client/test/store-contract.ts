@@ -18,6 +18,100 @@ export function message(over: Partial<NewMessage> = {}): NewMessage {
   }
 }
 
+const read = (peer: number, msgid: number) => ({
+  peer: bytes(32, peer),
+  chatid: bytes(16, 2),
+  msgid: bytes(16, msgid),
+})
+
+const friendRecord = (n: number, addedAt: number) => ({
+  hash: bytes(32, n),
+  key: bytes(32, n + 100),
+  nickname: `friend${n}`,
+  icon: undefined,
+  status: 'friend' as const,
+  verified: false,
+  keyChanged: false,
+  previousKey: undefined,
+  lastRequestNonce: n,
+  addedAt,
+})
+
+const requestRecord = (n: number, receivedAt: number) => ({
+  hash: bytes(32, n),
+  key: bytes(32, n + 100),
+  nickname: `stranger${n}`,
+  nonce: n,
+  receivedAt,
+  conflictsWith: undefined,
+})
+
+/** A store with something of every kind, for transactions to change. */
+function populated(s: Store): Store {
+  s.setMeta('a', 'before-a')
+  s.setMeta('b', 'before-b')
+  s.putIdentity({
+    key: bytes(32, 7),
+    secret: bytes(48, 8),
+    sealed: true,
+    nickname: 'me',
+    icon: undefined,
+    createdAt: 1,
+  })
+  s.putFriend(friendRecord(20, 10))
+  s.putFriend(friendRecord(21, 11))
+  s.putFriend(friendRecord(22, 12))
+  s.putRequest(requestRecord(30, 5))
+  s.putRequest(requestRecord(31, 6))
+  s.putBlocked({ hash: bytes(32, 40), key: bytes(32, 41), reason: 'blocked', at: 2 })
+  const sent = s.addOutgoing(message({ msgid: bytes(16, 50) }))
+  s.addOutgoing(message({ msgid: bytes(16, 51) }))
+  s.addIncoming(message({ msgid: bytes(16, 52), outgoing: false, state: 'delivered' }))
+  s.advance(sent.peer, sent.chatid, sent.msgid, true, 'sent')
+  s.putPendingRead(read(1, 1))
+  s.putPendingRead(read(2, 1))
+  s.putPendingRead(read(1, 2))
+  s.putPendingRead(read(3, 1))
+  return s
+}
+
+/** Everything the Store API shows, in the order it shows it. */
+function dump(s: Store) {
+  return {
+    meta: ['a', 'b', 'c'].map((k) => s.getMeta(k)),
+    identity: s.getIdentity(),
+    friends: s.friends(),
+    requests: s.requests(),
+    blocked: s.blocked(),
+    outbox: s.outbox(),
+    history: s.history(bytes(16, 2), { limit: 100 }),
+    pending: s.pendingReads(),
+  }
+}
+
+/** One change of every kind the Store offers. */
+function changeEverything(s: Store): void {
+  s.setMeta('a', 'changed')
+  s.setMeta('c', 'new')
+  s.putIdentity({
+    ...(s.getIdentity() as NonNullable<ReturnType<Store['getIdentity']>>),
+    nickname: 'new me',
+  })
+  s.putFriend({ ...friendRecord(20, 10), nickname: 'renamed' })
+  s.putFriend(friendRecord(23, 13))
+  s.deleteFriend(bytes(32, 21))
+  s.putRequest(requestRecord(32, 7))
+  s.deleteRequest(bytes(32, 30))
+  s.putBlocked({ hash: bytes(32, 42), key: bytes(32, 43), reason: 'rejected', at: 3 })
+  s.deleteBlocked(bytes(32, 40))
+  s.addOutgoing(message({ msgid: bytes(16, 60) }))
+  s.addIncoming(message({ msgid: bytes(16, 61), outgoing: false, state: 'delivered' }))
+  s.advance(bytes(32, 1), bytes(16, 2), bytes(16, 51), true, 'delivered')
+  s.putPendingRead(read(4, 1))
+  s.deletePendingRead(read(2, 1))
+  s.deletePendingReads(bytes(32, 1))
+}
+
 export interface ContractSetup {
   open(): Store
   /** Closes and opens the same store again, if the implementation persists. */
@@ -69,6 +163,12 @@ export function storeContract(name: string, setup: ContractSetup): void {
       s.putFriend({ ...friend, hash: bytes(32, 4), key: bytes(32, 5), addedAt: 11 })
       expect(s.getFriend(bytes(32, 1))).toEqual(friend)
       expect(s.friends().map((f) => f.addedAt)).toEqual([10, 11])
+      // listed by time then hash, whatever order they were stored in
+      s.putFriend({ ...friend, hash: bytes(32, 0), addedAt: 11 })
+      s.putFriend({ ...friend, hash: bytes(32, 6), addedAt: 9 })
+      expect(s.friends().map((f) => f.hash[0])).toEqual([6, 1, 0, 4])
+      s.deleteFriend(bytes(32, 0))
+      s.deleteFriend(bytes(32, 6))
       s.putFriend({ ...friend, status: 'friend' })
       expect(s.getFriend(bytes(32, 1))?.status).toBe('friend')
       s.deleteFriend(bytes(32, 1))
@@ -204,6 +304,58 @@ export function storeContract(name: string, setup: ContractSetup): void {
       expect(s.outbox()).toEqual([])
       expect(s.pendingReads()).toEqual([])
       expect(s.transaction(() => s.addOutgoing(message()).seq)).toBeGreaterThan(0)
+    })
+
+    it('behavior: a failed transaction undoes every kind of change, order included', () => {
+      const s = populated(setup.open())
+      const before = dump(s)
+      expect(() =>
+        s.transaction(() => {
+          changeEverything(s)
+          throw new Error('boom')
+        }),
+      ).toThrow('boom')
+      expect(dump(s)).toEqual(before)
+      // and the store goes on as if the transaction had never been
+      s.transaction(() => changeEverything(s))
+      expect(dump(s)).not.toEqual(before)
+    })
+
+    it('behavior: a nested transaction is a savepoint: undone alone if the outer one catches', () => {
+      const s = populated(setup.open())
+      const before = dump(s)
+      s.transaction(() => {
+        s.setMeta('a', 'outer')
+        s.deletePendingRead(read(3, 1)) // the same table as the inner one, before it
+        expect(() =>
+          s.transaction(() => {
+            s.setMeta('b', 'inner')
+            s.deletePendingRead(read(1, 2))
+            s.deleteFriend(bytes(32, 21))
+            throw new Error('inner')
+          }),
+        ).toThrow('inner')
+        s.transaction(() => s.setMeta('c', 'kept'))
+      })
+      expect(s.getMeta('a')).toBe('outer')
+      expect(s.getMeta('b')).toBe('before-b')
+      expect(s.getMeta('c')).toBe('kept')
+      expect(s.pendingReads()).toEqual([read(1, 1), read(2, 1), read(1, 2)])
+      expect(s.friends()).toEqual(before.friends)
+
+      // an outer failure takes the inner, committed part with it
+      const middle = dump(s)
+      expect(() =>
+        s.transaction(() => {
+          s.transaction(() => {
+            s.deletePendingReads(bytes(32, 1))
+            s.addOutgoing(message({ msgid: bytes(16, 77) }))
+          })
+          s.deletePendingRead(read(2, 1))
+          throw new Error('outer')
+        }),
+      ).toThrow('outer')
+      expect(dump(s)).toEqual(middle)
     })
 
     it('error: a closed store throws StoreError closed', () => {

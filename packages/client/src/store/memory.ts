@@ -1,5 +1,7 @@
 // In-memory Store: same contract as the SQLite store, for tests and for clients that keep
-// nothing across restarts. Records are copied in and out so callers cannot alias them.
+// nothing across restarts. Records are copied in and out so callers cannot alias them, and a
+// transaction logs how to undo its changes instead of copying the store (which cost 33 ms per
+// transaction at 4,000 messages).
 import { toHex } from '../bytes.ts'
 import { StoreError } from '../errors.ts'
 import {
@@ -34,6 +36,87 @@ function messageKey(peer: Uint8Array, chatid: Uint8Array, msgid: Uint8Array, out
 
 const clone = <T>(value: T): T => structuredClone(value)
 
+/** Copies of the records keyed by hex hash, by `time` then hash: the SQLite store's order. */
+function sortedBy<T>(records: Map<string, T>, time: (r: T) => number): T[] {
+  return [...records]
+    .sort(([ka, a], [kb, b]) => time(a) - time(b) || (ka < kb ? -1 : ka > kb ? 1 : 0))
+    .map(([, r]) => clone(r))
+}
+
+/**
+ * What rolls a failed transaction back: one step per change, undone newest first. A change to
+ * one key costs one step; a deletion keeps a shallow copy of its map (once per map and
+ * savepoint), so that a rollback also restores the order in which entries were inserted.
+ * Records are never shared with callers, so references are enough.
+ */
+class UndoLog {
+  private readonly steps: Array<() => void> = []
+  /** Where the innermost open savepoint starts. */
+  private floor = 0
+  /** The step that copied each map, for copies still in the log. */
+  private readonly copies = new Map<Map<unknown, unknown>, number>()
+  private open = 0
+
+  /** Whether a transaction is open, so that changes must be logged. */
+  get active(): boolean {
+    return this.open > 0
+  }
+
+  /** Opens a savepoint; returns what {@link rollback} and {@link release} need. */
+  begin(): { start: number; floor: number } {
+    const mark = { start: this.steps.length, floor: this.floor }
+    this.floor = this.steps.length
+    this.open++
+    return mark
+  }
+
+  /** Undoes every step since `mark` was taken, and closes its savepoint. */
+  rollback(mark: { start: number; floor: number }): void {
+    while (this.steps.length > mark.start) (this.steps.pop() as () => void)()
+    this.release(mark)
+  }
+
+  /** Closes the savepoint of `mark`, keeping its steps for an outer rollback. */
+  release(mark: { start: number; floor: number }): void {
+    this.floor = mark.floor
+    for (const [map, at] of this.copies) if (at >= this.steps.length) this.copies.delete(map)
+    // the outermost transaction is over: nothing is left to undo
+    if (--this.open === 0) {
+      this.steps.length = 0
+      this.copies.clear()
+    }
+  }
+
+  push(step: () => void): void {
+    this.steps.push(step)
+  }
+
+  set<K, V>(map: Map<K, V>, key: K, value: V): void {
+    if (map.has(key)) {
+      const prev = map.get(key) as V
+      this.steps.push(() => map.set(key, prev))
+    } else {
+      this.steps.push(() => map.delete(key))
+    }
+    map.set(key, value)
+  }
+
+  delete<K, V>(map: Map<K, V>, key: K): void {
+    if (!map.has(key)) return
+    const m = map as Map<unknown, unknown>
+    const at = this.copies.get(m)
+    if (at === undefined || at < this.floor) {
+      const before = new Map(map)
+      this.copies.set(m, this.steps.length)
+      this.steps.push(() => {
+        map.clear()
+        for (const [k, v] of before) map.set(k, v)
+      })
+    }
+    map.delete(key)
+  }
+}
+
 /**
  * Creates a Store that lives in memory only.
  *
@@ -44,7 +127,7 @@ const clone = <T>(value: T): T => structuredClone(value)
  * ```
  */
 export function createMemoryStore(): Store {
-  let data: Data = {
+  const data: Data = {
     meta: new Map(),
     identity: undefined,
     friends: new Map(),
@@ -55,7 +138,21 @@ export function createMemoryStore(): Store {
     seq: 0,
   }
   let closed = false
-  let depth = 0
+  // Changes are logged only inside a transaction; outside one there is nothing to undo.
+  const log = new UndoLog()
+  const set = <K, V>(map: Map<K, V>, key: K, value: V) =>
+    log.active ? log.set(map, key, value) : void map.set(key, value)
+  const del = <K, V>(map: Map<K, V>, key: K) =>
+    log.active ? log.delete(map, key) : void map.delete(key)
+  const nextSeq = (d: Data) => {
+    if (log.active) {
+      const prev = d.seq
+      log.push(() => {
+        d.seq = prev
+      })
+    }
+    return ++d.seq
+  }
 
   const open = (): Data => {
     if (closed) throw new StoreError('closed', 'store is closed')
@@ -65,43 +162,49 @@ export function createMemoryStore(): Store {
   return {
     getMeta: (key) => open().meta.get(key),
     setMeta: (key, value) => {
-      open().meta.set(key, value)
+      set(open().meta, key, value)
     },
     getIdentity: () => clone(open().identity),
     putIdentity: (identity) => {
-      open().identity = clone(identity)
+      const d = open()
+      if (log.active) {
+        const prev = d.identity
+        log.push(() => {
+          d.identity = prev
+        })
+      }
+      d.identity = clone(identity)
     },
-    friends: () => [...open().friends.values()].map(clone),
+    friends: () => sortedBy(open().friends, (f) => f.addedAt),
     getFriend: (hash) => clone(open().friends.get(toHex(hash))),
     putFriend: (friend) => {
-      open().friends.set(toHex(friend.hash), clone(friend))
+      set(open().friends, toHex(friend.hash), clone(friend))
     },
     deleteFriend: (hash) => {
-      open().friends.delete(toHex(hash))
+      del(open().friends, toHex(hash))
     },
-    requests: () =>
-      [...open().requests.values()].sort((a, b) => a.receivedAt - b.receivedAt).map(clone),
+    requests: () => sortedBy(open().requests, (r) => r.receivedAt),
     getRequest: (hash) => clone(open().requests.get(toHex(hash))),
     putRequest: (request) => {
-      open().requests.set(toHex(request.hash), clone(request))
+      set(open().requests, toHex(request.hash), clone(request))
     },
     deleteRequest: (hash) => {
-      open().requests.delete(toHex(hash))
+      del(open().requests, toHex(hash))
     },
-    blocked: () => [...open().blocked.values()].map(clone),
+    blocked: () => sortedBy(open().blocked, (b) => b.at),
     getBlocked: (hash) => clone(open().blocked.get(toHex(hash))),
     putBlocked: (record) => {
-      open().blocked.set(toHex(record.hash), clone(record))
+      set(open().blocked, toHex(record.hash), clone(record))
     },
     deleteBlocked: (hash) => {
-      open().blocked.delete(toHex(hash))
+      del(open().blocked, toHex(hash))
     },
     addOutgoing: (message: NewMessage) => {
       const d = open()
       const key = messageKey(message.peer, message.chatid, message.msgid, true)
       if (d.messages.has(key)) throw new StoreError('failed', 'duplicate outgoing message id')
-      const record = { ...clone(message), outgoing: true, seq: ++d.seq }
-      d.messages.set(key, record)
+      const record = { ...clone(message), outgoing: true, seq: nextSeq(d) }
+      set(d.messages, key, record)
       return clone(record)
     },
     addIncoming: (message: NewMessage) => {
@@ -109,8 +212,8 @@ export function createMemoryStore(): Store {
       const key = messageKey(message.peer, message.chatid, message.msgid, false)
       const existing = d.messages.get(key)
       if (existing) return { message: clone(existing), inserted: false }
-      const record = { ...clone(message), outgoing: false, seq: ++d.seq }
-      d.messages.set(key, record)
+      const record = { ...clone(message), outgoing: false, seq: nextSeq(d) }
+      set(d.messages, key, record)
       return { message: clone(record), inserted: true }
     },
     getMessage: (peer, chatid, msgid, outgoing) =>
@@ -118,6 +221,12 @@ export function createMemoryStore(): Store {
     advance: (peer, chatid, msgid, outgoing, state: MessageState) => {
       const record = open().messages.get(messageKey(peer, chatid, msgid, outgoing))
       if (!record || STATE_RANK[record.state] >= STATE_RANK[state]) return undefined
+      if (log.active) {
+        const prev = record.state
+        log.push(() => {
+          record.state = prev
+        })
+      }
       record.state = state
       return clone(record)
     },
@@ -152,26 +261,28 @@ export function createMemoryStore(): Store {
       const d = open()
       const key = messageKey(read.peer, read.chatid, read.msgid, false)
       const { peer, chatid, msgid } = read
-      if (!d.pendingReads.has(key)) d.pendingReads.set(key, clone({ peer, chatid, msgid }))
+      if (!d.pendingReads.has(key)) set(d.pendingReads, key, clone({ peer, chatid, msgid }))
     },
     deletePendingRead: (read) => {
-      open().pendingReads.delete(messageKey(read.peer, read.chatid, read.msgid, false))
+      del(open().pendingReads, messageKey(read.peer, read.chatid, read.msgid, false))
     },
     deletePendingReads: (peer) => {
       const d = open()
       const hex = toHex(peer)
-      for (const [key, r] of d.pendingReads) if (toHex(r.peer) === hex) d.pendingReads.delete(key)
+      for (const [key, r] of d.pendingReads) if (toHex(r.peer) === hex) del(d.pendingReads, key)
     },
+    // Nested transactions are savepoints, as in SQLite: a failed inner one is undone alone, and
+    // the outer one goes on if it catches the error.
     transaction: <T>(fn: () => T): T => {
-      const snapshot = depth === 0 ? clone(open()) : undefined
-      depth++
+      open()
+      const mark = log.begin()
       try {
-        return fn()
+        const result = fn()
+        log.release(mark)
+        return result
       } catch (error) {
-        if (snapshot) data = snapshot
+        log.rollback(mark)
         throw error
-      } finally {
-        depth--
       }
     },
     close: () => {
