@@ -247,6 +247,8 @@ interface Peer {
   outstanding: Outstanding | undefined
   /** Retry timers of MESSAGE_SEND frames in flight, by msgid hex. */
   inFlight: Map<string, TimerId | undefined>
+  /** Every outbox message to this friend with a seq up to this one is in flight. */
+  flownTo: number
   lastRenewAt: number
 }
 
@@ -354,6 +356,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
       keyed: false,
       outstanding: undefined,
       inFlight: new Map(),
+      flownTo: 0,
       lastRenewAt: Number.NEGATIVE_INFINITY,
     }
     applyInfo(p, info)
@@ -431,8 +434,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     if (available(p)) {
       if (!wasKeyed) {
         // frames in flight went under a session the friend may have lost: resend under this one
-        for (const timer of p.inFlight.values()) clock.clearTimeout(timer)
-        p.inFlight.clear()
+        land(p)
       }
       pump(p)
       flushReads(p)
@@ -476,8 +478,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
 
   /** The friend left: stop sending; messages wait in the outbox until they are keyed again. */
   const pause = (p: Peer) => {
-    for (const timer of p.inFlight.values()) clock.clearTimeout(timer)
-    p.inFlight.clear()
+    land(p)
     dropOutstanding(p)
     p.keyed = false
   }
@@ -573,15 +574,38 @@ export async function startCore(c: CoreComponents): Promise<Client> {
 
   // ---- messages (§11) --------------------------------------------------------------------
 
-  /** Sends what the outbox holds for a keyed, available friend, in order, up to the window. */
+  /**
+   * Sends what the outbox holds for a keyed, available friend, in order, up to the window. It
+   * reads the outbox after `flownTo` and only as much as the window has room for: reading it
+   * all on every send and receipt made delivery slow down as the outbox grew.
+   */
   const pump = (p: Peer) => {
     if (!link || !available(p) || !p.keyed) return
-    if (p.inFlight.size >= limits.maxInFlight) return
-    for (const m of store.outbox(p.record.key)) {
-      if (p.inFlight.size >= limits.maxInFlight) break
-      const id = toHex(m.msgid)
-      if (!p.inFlight.has(id)) transmit(p, m)
+    let after = p.flownTo
+    let contiguous = true // everything up to `after` is in flight
+    while (p.inFlight.size < limits.maxInFlight) {
+      const page = store.outbox(p.record.key, {
+        after,
+        limit: limits.maxInFlight - p.inFlight.size,
+      })
+      if (page.length === 0) break
+      for (const m of page) {
+        if (p.inFlight.size >= limits.maxInFlight) break
+        const id = toHex(m.msgid)
+        if (!p.inFlight.has(id)) transmit(p, m)
+        if (!p.inFlight.has(id)) contiguous = false // not sent: leave it for the next pump
+        after = m.seq
+        if (contiguous) p.flownTo = m.seq
+      }
+      if (!contiguous) break
     }
+  }
+
+  /** Takes every frame out of flight: the next pump starts again from the oldest message. */
+  const land = (p: Peer) => {
+    for (const timer of p.inFlight.values()) clock.clearTimeout(timer)
+    p.inFlight.clear()
+    p.flownTo = 0
   }
 
   const transmit = (p: Peer, m: MessageRecord) => {
@@ -600,7 +624,11 @@ export async function startCore(c: CoreComponents): Promise<Client> {
         guard(() => {
           if (!p.inFlight.has(id)) return
           p.inFlight.delete(id)
-          if (!available(p) || !p.keyed) return
+          if (!available(p) || !p.keyed) {
+            // out of flight but still in the outbox: the next pump must see it again
+            p.flownTo = Math.min(p.flownTo, m.seq - 1)
+            return
+          }
           const current = store.getMessage(m.peer, m.chatid, m.msgid, true)
           if (current && (current.state === 'queued' || current.state === 'sent')) {
             transmit(p, current)

@@ -45,6 +45,7 @@ export type {
   MessageRecord,
   MessageState,
   NewMessage,
+  OutboxPage,
   PendingReadRecord,
   RequestRecord,
   Store,

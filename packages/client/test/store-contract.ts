@@ -206,10 +206,17 @@ export function storeContract(name: string, setup: ContractSetup): void {
       expect(b.seq).toBeLessThan(c.seq)
       expect(s.outbox().map((m) => m.msgid[0])).toEqual([1, 2, 3])
       expect(s.outbox(bytes(32, 1)).map((m) => m.msgid[0])).toEqual([1, 3])
+      expect(s.outbox(undefined, { limit: 2 }).map((m) => m.msgid[0])).toEqual([1, 2])
+      expect(s.outbox(bytes(32, 1), { limit: 1 }).map((m) => m.msgid[0])).toEqual([1])
+      expect(s.outbox(bytes(32, 1), { limit: 0 })).toEqual([])
+      expect(s.outbox(undefined, { after: a.seq }).map((m) => m.msgid[0])).toEqual([2, 3])
+      expect(s.outbox(bytes(32, 1), { after: a.seq, limit: 5 }).map((m) => m.msgid[0])).toEqual([3])
+      expect(s.outbox(undefined, { after: c.seq })).toEqual([])
       expect(s.advance(a.peer, a.chatid, a.msgid, true, 'sent')?.state).toBe('sent')
       expect(s.outbox(bytes(32, 1)).map((m) => m.msgid[0])).toEqual([1, 3])
       expect(s.advance(a.peer, a.chatid, a.msgid, true, 'delivered')?.state).toBe('delivered')
       expect(s.outbox(bytes(32, 1)).map((m) => m.msgid[0])).toEqual([3])
+      expect(s.outbox(undefined, { limit: 1 }).map((m) => m.msgid[0])).toEqual([2])
     })
 
     it('behavior: states only move forward', () => {

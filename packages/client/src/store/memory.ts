@@ -25,6 +25,8 @@ interface Data {
   requests: Map<string, RequestRecord>
   blocked: Map<string, BlockedRecord>
   messages: Map<string, MessageRecord>
+  /** The outgoing messages still queued or sent, by message key, in seq order. */
+  outbox: Map<string, MessageRecord>
   /** By message key, in insertion order (a Map keeps it). */
   pendingReads: Map<string, PendingReadRecord>
   seq: number
@@ -35,6 +37,8 @@ function messageKey(peer: Uint8Array, chatid: Uint8Array, msgid: Uint8Array, out
 }
 
 const clone = <T>(value: T): T => structuredClone(value)
+
+const inOutbox = (m: MessageRecord) => m.outgoing && (m.state === 'queued' || m.state === 'sent')
 
 /** Copies of the records keyed by hex hash, by `time` then hash: the SQLite store's order. */
 function sortedBy<T>(records: Map<string, T>, time: (r: T) => number): T[] {
@@ -134,6 +138,7 @@ export function createMemoryStore(): Store {
     requests: new Map(),
     blocked: new Map(),
     messages: new Map(),
+    outbox: new Map(),
     pendingReads: new Map(),
     seq: 0,
   }
@@ -205,6 +210,7 @@ export function createMemoryStore(): Store {
       if (d.messages.has(key)) throw new StoreError('failed', 'duplicate outgoing message id')
       const record = { ...clone(message), outgoing: true, seq: nextSeq(d) }
       set(d.messages, key, record)
+      if (inOutbox(record)) set(d.outbox, key, record)
       return clone(record)
     },
     addIncoming: (message: NewMessage) => {
@@ -219,7 +225,9 @@ export function createMemoryStore(): Store {
     getMessage: (peer, chatid, msgid, outgoing) =>
       clone(open().messages.get(messageKey(peer, chatid, msgid, outgoing))),
     advance: (peer, chatid, msgid, outgoing, state: MessageState) => {
-      const record = open().messages.get(messageKey(peer, chatid, msgid, outgoing))
+      const d = open()
+      const key = messageKey(peer, chatid, msgid, outgoing)
+      const record = d.messages.get(key)
       if (!record || STATE_RANK[record.state] >= STATE_RANK[state]) return undefined
       if (log.active) {
         const prev = record.state
@@ -228,19 +236,17 @@ export function createMemoryStore(): Store {
         })
       }
       record.state = state
+      if (!inOutbox(record)) del(d.outbox, key)
       return clone(record)
     },
-    outbox: (peer) => {
+    outbox: (peer, { after = 0, limit = Number.POSITIVE_INFINITY } = {}) => {
       const hex = peer && toHex(peer)
-      return [...open().messages.values()]
-        .filter(
-          (m) =>
-            m.outgoing &&
-            (m.state === 'queued' || m.state === 'sent') &&
-            (hex === undefined || toHex(m.peer) === hex),
-        )
-        .sort((a, b) => a.seq - b.seq)
-        .map(clone)
+      const out: MessageRecord[] = []
+      for (const m of open().outbox.values()) {
+        if (out.length >= limit) break
+        if (m.seq > after && (hex === undefined || toHex(m.peer) === hex)) out.push(clone(m))
+      }
+      return out
     },
     history: (chatid, query: HistoryQuery) => {
       const hex = toHex(chatid)

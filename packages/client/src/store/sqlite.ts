@@ -280,9 +280,13 @@ function sqliteStore(db: Database.Database): Store {
       `UPDATE messages SET state = @state WHERE peer = @peer AND chatid = @chatid
        AND msgid = @msgid AND outgoing = @outgoing AND state < @state`,
     ),
-    outboxAll: db.prepare('SELECT * FROM messages WHERE outgoing = 1 AND state < 2 ORDER BY seq'),
+    // LIMIT -1: no limit
+    outboxAll: db.prepare(
+      'SELECT * FROM messages WHERE outgoing = 1 AND state < 2 AND seq > ? ORDER BY seq LIMIT ?',
+    ),
     outboxPeer: db.prepare(
-      'SELECT * FROM messages WHERE outgoing = 1 AND state < 2 AND peer = ? ORDER BY seq',
+      `SELECT * FROM messages WHERE outgoing = 1 AND state < 2 AND peer = ? AND seq > ?
+       ORDER BY seq LIMIT ?`,
     ),
     history: db.prepare(
       'SELECT * FROM messages WHERE chatid = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
@@ -405,7 +409,10 @@ function sqliteStore(db: Database.Database): Store {
       if (result.changes === 0) return undefined
       return toMessage(q.getMessage.get(peer, chatid, msgid, out) as Row)
     },
-    outbox: (peer) => ((peer ? q.outboxPeer.all(peer) : q.outboxAll.all()) as Row[]).map(toMessage),
+    outbox: (peer, { after = 0, limit = -1 } = {}) =>
+      ((peer ? q.outboxPeer.all(peer, after, limit) : q.outboxAll.all(after, limit)) as Row[]).map(
+        toMessage,
+      ),
     history: (chatid, query) =>
       (q.history.all(chatid, query.before ?? Number.MAX_SAFE_INTEGER, query.limit) as Row[])
         .map(toMessage)

@@ -91,6 +91,14 @@ export interface PendingReadRecord {
   msgid: Uint8Array
 }
 
+/** Which part of the outbox to read. */
+export interface OutboxPage {
+  /** Only messages with seq above this (default 0: from the start). */
+  after?: number
+  /** At most this many (default: all). */
+  limit?: number
+}
+
 export interface HistoryQuery {
   /** Only messages with seq below this. */
   before?: number
@@ -145,8 +153,12 @@ export interface Store {
     outgoing: boolean,
     state: MessageState,
   ): MessageRecord | undefined
-  /** Outgoing messages in state queued or sent, in seq order; to one peer if given. */
-  outbox(peer?: Uint8Array): MessageRecord[]
+  /**
+   * Outgoing messages in state queued or sent, in seq order; to one peer if given; with a page,
+   * only those with seq above `after` and at most `limit` of them (the client reads only what
+   * its send window can take).
+   */
+  outbox(peer?: Uint8Array, page?: OutboxPage): MessageRecord[]
   /** Up to `limit` messages of a chat with seq < before, returned oldest first. */
   history(chatid: Uint8Array, query: HistoryQuery): MessageRecord[]
 
