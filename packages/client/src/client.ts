@@ -588,16 +588,18 @@ export async function startCore(c: CoreComponents): Promise<Client> {
         after,
         limit: limits.maxInFlight - p.inFlight.size,
       })
-      if (page.length === 0) break
+      let progressed = false
       for (const m of page) {
         if (p.inFlight.size >= limits.maxInFlight) break
+        if (m.seq <= after) continue // a Store that ignores the page returns these again
+        progressed = true
         const id = toHex(m.msgid)
         if (!p.inFlight.has(id)) transmit(p, m)
         if (!p.inFlight.has(id)) contiguous = false // not sent: leave it for the next pump
         after = m.seq
         if (contiguous) p.flownTo = m.seq
       }
-      if (!contiguous) break
+      if (!progressed || !contiguous) break
     }
   }
 

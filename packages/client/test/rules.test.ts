@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { toHex } from '../src/bytes.ts'
 import type { Friend, FriendRequest, Message, Receipt } from '../src/client.ts'
 import { createMemoryStore } from '../src/store/memory.ts'
+import type { Store } from '../src/store/types.ts'
 import { type Carried, fakeMesh, fakeProtocol, sha256 } from './helpers/fakes.ts'
 import { fakeClient, type Harnessed, memoryDisk, record } from './helpers/harness.ts'
 
@@ -383,31 +384,45 @@ describe('messages (§11)', () => {
     expect((await a.client.outbox()).length).toBe(0)
   })
 
-  it('behavior: the window refills past a message still in flight, and retries only that one', async () => {
-    const clock = createVirtualClock()
-    const mesh = fakeMesh(clock)
-    const a = await fakeClient(mesh, clock, { limits: { maxInFlight: 2 } })
-    const b = await fakeClient(mesh, clock)
-    await a.client.addFriend(b.key)
-    await clock.tick()
-    await b.client.accept(a.key)
-    await clock.tick()
-    const first = await a.client.send(b.key, 'm0')
-    const firstId = Buffer.from(first.msgid).toString('hex')
-    // the receipt of m0 is lost: it stays in flight while the others pass it
-    mesh.drop((f) => f.type === 'MESSAGE_RECV' && Buffer.from(f.msgid).toString('hex') === firstId)
-    for (let i = 1; i < 6; i++) await a.client.send(b.key, `m${i}`)
-    for (let i = 0; i < 10; i++) await clock.tick()
-    expect((await a.client.outbox()).map((m) => m.text)).toEqual(['m0'])
-    expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(6)
-    mesh.drop(() => false)
-    await clock.advance(30_000)
-    await clock.tick()
-    expect(await a.client.outbox()).toEqual([])
-    expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(7) // m0 once more, nothing else
-    const got = (await b.client.history(b.client.chatId(a.key))).map((m) => m.text)
-    expect(got.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5'])
-  })
+  it.each([
+    ['the memory store', createMemoryStore],
+    [
+      'a store that ignores the outbox page',
+      (): Store => {
+        const s = createMemoryStore()
+        return { ...s, outbox: (peer) => s.outbox(peer) }
+      },
+    ],
+  ])(
+    'behavior: the window refills past a message still in flight, and retries only that one (%s)',
+    async (_, store) => {
+      const clock = createVirtualClock()
+      const mesh = fakeMesh(clock)
+      const a = await fakeClient(mesh, clock, { limits: { maxInFlight: 2 }, store: store() })
+      const b = await fakeClient(mesh, clock)
+      await a.client.addFriend(b.key)
+      await clock.tick()
+      await b.client.accept(a.key)
+      await clock.tick()
+      const first = await a.client.send(b.key, 'm0')
+      const firstId = Buffer.from(first.msgid).toString('hex')
+      // the receipt of m0 is lost: it stays in flight while the others pass it
+      mesh.drop(
+        (f) => f.type === 'MESSAGE_RECV' && Buffer.from(f.msgid).toString('hex') === firstId,
+      )
+      for (let i = 1; i < 6; i++) await a.client.send(b.key, `m${i}`)
+      for (let i = 0; i < 10; i++) await clock.tick()
+      expect((await a.client.outbox()).map((m) => m.text)).toEqual(['m0'])
+      expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(6)
+      mesh.drop(() => false)
+      await clock.advance(30_000)
+      await clock.tick()
+      expect(await a.client.outbox()).toEqual([])
+      expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(7) // m0 once more, nothing else
+      const got = (await b.client.history(b.client.chatId(a.key))).map((m) => m.text)
+      expect(got.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5'])
+    },
+  )
 
   it('behavior: custom chat ids and app message types round-trip', async () => {
     const { clock, a, b } = await friends()
