@@ -149,7 +149,7 @@ describe('token bucket and dedupe', () => {
         const seen = last !== undefined && now - last.at < ttl
         expect(d.has(key, now)).toBe(seen)
         // sparse adds first, so that expiry has moved the ring's head before it has to grow
-      if (!seen && rnd.float() < (step < 5_000 ? 0.1 : 0.7)) {
+        if (!seen && rnd.float() < (step < 5_000 ? 0.1 : 0.7)) {
           d.add(key, now)
           model.push({ key, at: now })
           if (model.length > max) model.shift()
