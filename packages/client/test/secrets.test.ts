@@ -9,7 +9,10 @@ import { createClient, createSqliteStore, type Message } from '../src/index.ts'
 import { crypto, stopAll, twoMemoryNodes } from './helpers/nodes.ts'
 import { tempDir } from './helpers/tmp.ts'
 
-/** A Crypto that records a copy of every X25519 secret and public key, shared secret and HKDF output. */
+/**
+ * A Crypto that records a copy of every X25519 secret it can see, every public key, shared secret
+ * and HKDF output.
+ */
 function recording(base: Crypto): { crypto: Crypto; secrets: Uint8Array[] } {
   const secrets: Uint8Array[] = []
   const keep = <T extends Uint8Array>(b: T): T => {
@@ -41,6 +44,17 @@ function recording(base: Crypto): { crypto: Crypto; secrets: Uint8Array[] } {
       },
       publicKey: (s) => base.x25519.publicKey(s),
       sharedSecret: (s, p) => keep(base.x25519.sharedSecret(s, p)),
+      // the secret of an ephemeral key is not JS bytes on the native backend, so cannot be
+      // stored by accident; its public key and what it agrees on are recorded
+      ephemeral: () => {
+        const k = base.x25519.ephemeral()
+        keep(k.publicKey)
+        return {
+          publicKey: k.publicKey,
+          agree: (p) => keep(k.agree(p)),
+          destroy: () => k.destroy(),
+        }
+      },
     },
   }
   return { crypto: wrapped, secrets }

@@ -146,6 +146,15 @@ function _checked(raw: RawBackend): Crypto {
           _abytes('secretKey', secretKey, 32),
           _abytes('peerPublicKey', peerPublicKey, 32),
         ),
+      ephemeral: () => {
+        const k = x.ephemeral()
+        return Object.freeze({
+          publicKey: k.publicKey,
+          agree: (peerPublicKey: Uint8Array) =>
+            k.agree(_abytes('peerPublicKey', peerPublicKey, 32)),
+          destroy: () => k.destroy(),
+        })
+      },
     }),
     xchacha20poly1305: Object.freeze({
       seal: (key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad?: Uint8Array) =>

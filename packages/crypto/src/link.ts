@@ -3,7 +3,7 @@ import { _abytes, _concat, _equal, _u64be, _utf8, _wipe, type Bytes } from './_u
 import { LINK_INFO, MAC_BYTES } from './constants.ts'
 import { CryptoInputError } from './errors.ts'
 import { _acrypto } from './identity.ts'
-import type { Crypto } from './types.ts'
+import type { Crypto, EphemeralKey } from './types.ts'
 
 /** Which side of the connection we are: `initiator` connected, `responder` accepted (§6.2). */
 export type LinkRole = 'initiator' | 'responder'
@@ -12,8 +12,11 @@ export type LinkRole = 'initiator' | 'responder'
 export interface LinkKeyInput {
   /** Our side of the connection. */
   role: LinkRole
-  /** Our 32-byte X25519 link secret (its public key went out as our HELLO's `linkkey`). */
-  linkSecret: Uint8Array
+  /**
+   * Our X25519 link secret, whose public key went out as our HELLO's `linkkey`: 32 bytes, or
+   * the {@link EphemeralKey} that holds it (which this does not destroy).
+   */
+  linkSecret: Uint8Array | EphemeralKey
   /** The peer HELLO's `linkkey`. */
   peerLinkKey: Uint8Array
   /** MSGHASH (32 bytes) of the initiator's HELLO, `H_I`. */
@@ -56,7 +59,11 @@ export function _linkKeys(
   crypto: Crypto,
   input: LinkKeyInput,
 ): { kIR: Bytes; kRI: Bytes; shared: Bytes } {
-  const shared = crypto.x25519.sharedSecret(input.linkSecret, input.peerLinkKey)
+  const { linkSecret } = input
+  const shared =
+    linkSecret instanceof Uint8Array
+      ? crypto.x25519.sharedSecret(linkSecret, input.peerLinkKey)
+      : linkSecret.agree(input.peerLinkKey)
   const okm = crypto.hkdfSha256(
     shared,
     _concat(input.helloHashI, input.helloHashR),
@@ -87,7 +94,9 @@ export function deriveLinkKeys(crypto: Crypto, input: LinkKeyInput): LinkMac {
     throw new CryptoInputError('input', 'expected an object')
   if (input.role !== 'initiator' && input.role !== 'responder')
     throw new CryptoInputError('input.role', "expected 'initiator' or 'responder'")
-  _abytes('input.linkSecret', input.linkSecret, 32)
+  const secret: unknown = input.linkSecret
+  if (typeof (secret as EphemeralKey | null)?.agree !== 'function')
+    _abytes('input.linkSecret', secret, 32)
   _abytes('input.peerLinkKey', input.peerLinkKey, 32)
   _abytes('input.helloHashI', input.helloHashI, 32)
   _abytes('input.helloHashR', input.helloHashR, 32)

@@ -6,7 +6,7 @@ import { CryptoInputError, SessionError } from './errors.ts'
 import { frameHash } from './frames.ts'
 import { _acrypto, type ClientIdentity, clientHash } from './identity.ts'
 import { signProof, verifyProof } from './proof.ts'
-import type { Crypto } from './types.ts'
+import type { Crypto, EphemeralKey } from './types.ts'
 
 type Request = FrameOf<'FRIEND_REQUEST'>
 type Confirm = FrameOf<'FRIEND_CONFIRM'>
@@ -66,7 +66,8 @@ export type SessionResult<T> = ({ ok: true } & T) | { ok: false; error: SessionE
 interface _PendingState {
   crypto: Crypto
   identity: ClientIdentity
-  secret: Bytes
+  /** Our ephemeral key, until the session is made or the offer dropped. */
+  key: EphemeralKey
   done: boolean
 }
 
@@ -96,7 +97,7 @@ export function offerSession(
   _acrypto(crypto)
   const peerKey = new Uint8Array(_abytes('peerClientKey', peerClientKey, 32))
   _aint('nonce', nonce, 0, Number.MAX_SAFE_INTEGER)
-  const ek = crypto.x25519.keygen()
+  const ek = crypto.x25519.ephemeral()
   const request = signProof<Request>(identity, {
     type: 'FRIEND_REQUEST',
     timestamp: _aint('opts.timestamp', opts.timestamp ?? nonce, 0, Number.MAX_SAFE_INTEGER),
@@ -107,7 +108,7 @@ export function offerSession(
     ttl: _aint('opts.ttl', opts.ttl ?? DEFAULT_TTL, 0, DEFAULT_TTL),
   })
   const requestHash = frameHash(crypto, request)
-  const state: _PendingState = { crypto, identity, secret: ek.secretKey, done: false }
+  const state: _PendingState = { crypto, identity, key: ek, done: false }
   const pending: PendingSession = Object.freeze({
     request,
     requestHash,
@@ -117,7 +118,7 @@ export function offerSession(
     },
     destroy() {
       state.done = true
-      _wipe(state.secret)
+      state.key.destroy()
     },
   })
   _pending.set(pending, state)
@@ -157,14 +158,14 @@ export function answerSession(
   if (!_equal(req.target_hash, identity.hash))
     return _fail('wrong_target', 'request is not addressed to this identity')
   if (!verifyProof(crypto, req)) return _fail('bad_proof', 'request proof does not verify')
-  const ek = crypto.x25519.keygen()
+  const ek = crypto.x25519.ephemeral()
   let shared: Bytes
   try {
-    shared = crypto.x25519.sharedSecret(ek.secretKey, req.sessionkey)
+    shared = ek.agree(req.sessionkey)
   } catch (cause) {
     return _fail('low_order', 'request session key is a low-order point', cause)
   } finally {
-    _wipe(ek.secretKey)
+    ek.destroy()
   }
   const requestHash = frame.hash
   const confirm = signProof<Confirm>(identity, {
@@ -225,12 +226,12 @@ export function completeSession(
   if (!verifyProof(crypto, conf)) return _fail('bad_proof', 'confirm proof does not verify')
   let shared: Bytes
   try {
-    shared = crypto.x25519.sharedSecret(state.secret, conf.sessionkey)
+    shared = state.key.agree(conf.sessionkey)
   } catch (cause) {
     return _fail('low_order', 'confirm session key is a low-order point', cause)
   }
   state.done = true
-  _wipe(state.secret)
+  state.key.destroy()
   const session = _session(
     crypto,
     'requester',

@@ -175,6 +175,36 @@ describe.each(backends)('%s', (_name, c) => {
     )
   })
 
+  it('behavior: a link secret held in an EphemeralKey gives the same MACs as its bytes', () => {
+    const mine = c.x25519.ephemeral()
+    const peer = c.x25519.keygen()
+    const hashes = { helloHashI: c.randomBytes(32), helloHashR: c.randomBytes(32) }
+    const I = deriveLinkKeys(c, {
+      role: 'initiator',
+      linkSecret: mine,
+      peerLinkKey: peer.publicKey,
+      ...hashes,
+    })
+    const R = deriveLinkKeys(c, {
+      role: 'responder',
+      linkSecret: peer.secretKey,
+      peerLinkKey: mine.publicKey,
+      ...hashes,
+    })
+    const line = send(c, I, { type: 'KEEPALIVE_REQUEST', timestamp: T, id: 3 })
+    expect(verifyFrame(c, line, R).ok).toBe(true)
+    // the key is the caller's: deriving does not destroy it
+    expect(mine.agree(peer.publicKey)).toHaveLength(32)
+    expect(() =>
+      deriveLinkKeys(c, {
+        role: 'initiator',
+        linkSecret: { agree: 1 } as unknown as Uint8Array,
+        peerLinkKey: peer.publicKey,
+        ...hashes,
+      }),
+    ).toThrowError(expect.objectContaining({ name: 'CryptoInputError' }))
+  })
+
   it('error: a low-order peer link key is refused with LowOrderPointError', () => {
     const secret = c.randomBytes(32)
     expect(() =>

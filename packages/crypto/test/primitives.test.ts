@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { _hchacha20 } from '../src/backends/_hchacha.ts'
 import { createCrypto, nativeAvailable } from '../src/index.ts'
-import { backends, hex, unhex, utf8 } from './_helpers.ts'
+import { backends, counterRandom, hex, unhex, utf8 } from './_helpers.ts'
 import aead from './vectors/aead.json' with { type: 'json' }
 import ed from './vectors/ed25519-rfc8032.json' with { type: 'json' }
 import hkdf from './vectors/hkdf-rfc5869.json' with { type: 'json' }
@@ -111,6 +111,46 @@ describe.each(backends)('%s backend', (_name, c) => {
       expect(() => c.x25519.sharedSecret(secret, unhex(p)), p).toThrowError(
         expect.objectContaining({ name: 'LowOrderPointError', code: 'low_order' }),
       )
+  })
+
+  it('behavior: an ephemeral key agrees with any other key as sharedSecret does, across backends', () => {
+    const d = x.dh
+    for (const [, other] of backends) {
+      const ek = c.x25519.ephemeral()
+      expect(ek.publicKey).toHaveLength(32)
+      const shared = ek.agree(unhex(d.bobPublic))
+      expect(hex(other.x25519.sharedSecret(unhex(d.bobPrivate), ek.publicKey))).toBe(hex(shared))
+      const peer = other.x25519.ephemeral()
+      expect(hex(ek.agree(peer.publicKey))).toBe(hex(peer.agree(ek.publicKey)))
+    }
+    // fresh keys each time
+    expect(hex(c.x25519.ephemeral().publicKey)).not.toBe(hex(c.x25519.ephemeral().publicKey))
+  })
+
+  it('behavior: with an injected random source, ephemeral() makes the key keygen() would', () => {
+    const a = createCrypto({ backend: c.backend, random: counterRandom(7) })
+    const b = createCrypto({ backend: c.backend, random: counterRandom(7) })
+    for (let i = 0; i < 3; i++) {
+      const ek = a.x25519.ephemeral()
+      const kp = b.x25519.keygen()
+      expect(hex(ek.publicKey)).toBe(hex(kp.publicKey))
+      expect(hex(ek.agree(unhex(x.dh.bobPublic)))).toBe(
+        hex(b.x25519.sharedSecret(kp.secretKey, unhex(x.dh.bobPublic))),
+      )
+    }
+  })
+
+  it('error: an ephemeral key refuses low-order points, bad lengths, and use after destroy', () => {
+    const ek = c.x25519.ephemeral()
+    for (const p of x.lowOrder.points)
+      expect(() => ek.agree(unhex(p)), p).toThrowError(
+        expect.objectContaining({ name: 'LowOrderPointError', code: 'low_order' }),
+      )
+    expect(() => ek.agree(new Uint8Array(31))).toThrowError(
+      expect.objectContaining({ name: 'CryptoInputError' }),
+    )
+    ek.destroy()
+    expect(() => ek.agree(unhex(x.dh.bobPublic))).toThrow(TypeError)
   })
 
   it('behavior: XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03 A.3.1)', () => {

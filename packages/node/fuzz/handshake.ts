@@ -100,6 +100,15 @@ function memoCrypto(): Crypto {
         return { secretKey: k.secretKey.slice(), publicKey: k.publicKey.slice() }
       },
       sharedSecret: (s, p) => memo(`x${hex(s)}${hex(p)}`, () => base.x25519.sharedSecret(s, p)),
+      ephemeral: () => {
+        const k = xPool[xi++ % xPool.length] as KeyPair
+        const s = k.secretKey
+        return {
+          publicKey: k.publicKey.slice(),
+          agree: (p) => memo(`x${hex(s)}${hex(p)}`, () => base.x25519.sharedSecret(s, p)),
+          destroy: () => {},
+        }
+      },
     },
     hkdfSha256: (ikm, salt, info, n) =>
       memo(`h${hex(ikm)}${hex(salt)}${hex(info)}${n}`, () => base.hkdfSha256(ikm, salt, info, n)),

@@ -60,7 +60,6 @@ export {
   type NodeCrypto,
   type NodeCryptoOptions,
   type NodeSigner,
-  type RawKeyPair,
 } from './node-crypto.ts'
 export { createSeededRandom, type Random, systemRandom } from './random.ts'
 export { BYE_REASONS, type ByeReason, type DropReason } from './reasons.ts'

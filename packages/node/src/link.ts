@@ -1,6 +1,8 @@
 // One connection to a peer node: the HELLO handshake (§6.2), link MACs (§6.3), pre-link BYE
 // (§6.4), per-line checks and drops (§6.5, §6.6), keepalive and link metric (§7). What the
 // frames mean beyond the link is the node's business, reached through `LinkHost`.
+
+import type { EphemeralKey } from '@chat6/crypto'
 import {
   createLineSplitter,
   decode,
@@ -14,7 +16,7 @@ import {
   ZERO_SIGNATURE,
 } from '@chat6/wire'
 import type { Clock, TimerId } from './clock.ts'
-import type { LinkMacs, NodeCrypto, NodeSigner, RawKeyPair } from './node-crypto.ts'
+import type { LinkMacs, NodeCrypto, NodeSigner } from './node-crypto.ts'
 import { type ByeReason, countsTowardAbuse, type DropReason } from './reasons.ts'
 import { TokenBucket, WindowCounter } from './token-bucket.ts'
 import type { Address, Connection } from './transport.ts'
@@ -120,7 +122,7 @@ export class Link {
   private readonly frameBucket: TokenBucket
   private readonly drops = new WindowCounter(60_000)
   private readonly rateDrops = new WindowCounter(1_000)
-  private readonly linkKey: RawKeyPair
+  private readonly linkKey: EphemeralKey
   private ourHelloHash: Uint8Array | undefined
   private peerHelloHash: Uint8Array | undefined
   private macs: LinkMacs | undefined
@@ -241,7 +243,7 @@ export class Link {
     try {
       this.macs = crypto.linkMacs(
         this.role,
-        this.linkKey.secretKey,
+        this.linkKey,
         f.linkkey,
         hI as Uint8Array,
         hR as Uint8Array,
@@ -251,7 +253,7 @@ export class Link {
       this.close('bad_signature')
       return
     }
-    this.linkKey.secretKey.fill(0)
+    this.linkKey.destroy()
     this.goUp()
   }
 
@@ -490,7 +492,7 @@ export class Link {
     clock.clearTimeout(this.idleTimer)
     clock.clearTimeout(this.presenceTimer)
     this.presenceQueue.clear()
-    this.linkKey.secretKey.fill(0)
+    this.linkKey.destroy()
     this.host.linkDown(this, reason, initiator)
   }
 }

@@ -8,6 +8,7 @@ import {
   createCrypto,
   createNodeKey,
   deriveLinkKeys,
+  type EphemeralKey,
   type ProvenFrame,
   sealFrame,
   verifyHello,
@@ -23,12 +24,6 @@ export interface LinkMacs {
   verify(signingInput: Uint8Array, mac: Uint8Array): boolean
   /** Counts a received line whose MAC is not checked (§6.3). */
   skip(): void
-}
-
-/** A key pair of raw 32-byte keys. */
-export interface RawKeyPair {
-  secretKey: Uint8Array<ArrayBuffer>
-  publicKey: Uint8Array<ArrayBuffer>
 }
 
 /** This run's node key (§1): the public key and a way to sign HELLO with it. */
@@ -49,14 +44,17 @@ export interface NodeCrypto {
   hashMatches(data: Uint8Array, hash: Uint8Array): boolean
   /** A fresh node key, never stored (§1). */
   createNodeKey(): NodeSigner
-  /** A fresh X25519 link key (§6.3). */
-  linkKey(): RawKeyPair
+  /**
+   * A fresh X25519 link key (§6.3), used once by {@link NodeCrypto.linkMacs} and then destroyed.
+   * With `@chat6/crypto`'s native backend its secret never becomes JS bytes.
+   */
+  linkKey(): EphemeralKey
   /** Whether a HELLO's MSGHASH and signature verify against its own `nodekey` (§6.2). */
   verifyHello(line: DecodedLine): boolean
   /** The link MACs (§6.3); throws on a low-order peer key. */
   linkMacs(
     role: 'I' | 'R',
-    linkSecret: Uint8Array,
+    linkSecret: EphemeralKey | Uint8Array,
     peerLinkKey: Uint8Array,
     helloHashI: Uint8Array,
     helloHashR: Uint8Array,
@@ -158,12 +156,15 @@ export function createNodeCrypto(
         sealHello: (frame) => sealFrame(crypto, frame, { nodeKey: key }),
       }
     },
-    linkKey: () => crypto.x25519.keygen(),
+    linkKey: () => crypto.x25519.ephemeral(),
     verifyHello: (line) => verifyHello(crypto, line).ok,
     linkMacs(role, linkSecret, peerLinkKey, helloHashI, helloHashR) {
       if (fast !== undefined) {
         // §6.3, as deriveLinkKeys computes it; sharedSecret throws on a low-order point
-        const shared = crypto.x25519.sharedSecret(linkSecret, peerLinkKey)
+        const shared =
+          linkSecret instanceof Uint8Array
+            ? crypto.x25519.sharedSecret(linkSecret, peerLinkKey)
+            : linkSecret.agree(peerLinkKey)
         const salt = new Uint8Array(64)
         salt.set(helloHashI, 0)
         salt.set(helloHashR, 32)

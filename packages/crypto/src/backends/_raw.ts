@@ -1,6 +1,6 @@
 // What a backend implements. Arguments arrive already checked by createCrypto (crypto.ts).
 import type { Bytes } from '../_utils.ts'
-import type { BackendName, ScryptParams, Signer } from '../types.ts'
+import type { BackendName, EphemeralKey, ScryptParams, Signer } from '../types.ts'
 
 /** @internal The unchecked primitives of one backend. */
 export interface RawBackend {
@@ -19,6 +19,7 @@ export interface RawBackend {
   x25519: {
     publicKey(secretKey: Uint8Array): Bytes
     sharedSecret(secretKey: Uint8Array, peerPublicKey: Uint8Array): Bytes
+    ephemeral(): EphemeralKey
   }
   xchacha20poly1305: {
     seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad?: Uint8Array): Bytes

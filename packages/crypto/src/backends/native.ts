@@ -112,6 +112,19 @@ export function _nativeBackend(
     }
   }
 
+  const agree = (privateKey: KeyObject, peerPublicKey: Uint8Array): Uint8Array<ArrayBuffer> => {
+    let shared: Uint8Array<ArrayBuffer>
+    try {
+      const publicKey = c.createPublicKey({ key: _okpJwk('X25519', peerPublicKey), format: 'jwk' })
+      // OpenSSL fails the derivation when the output is all zero, i.e. for a low-order point.
+      shared = _buf(c.diffieHellman({ privateKey, publicKey }))
+    } catch (cause) {
+      throw new LowOrderPointError({ cause })
+    }
+    if (_isZero(shared)) throw new LowOrderPointError()
+    return shared
+  }
+
   const aeadNonce = (nonce: Uint8Array): Uint8Array<ArrayBuffer> => {
     const iv = new Uint8Array(12)
     iv.set(nonce.subarray(16, 24), 4)
@@ -146,22 +159,36 @@ export function _nativeBackend(
     },
     x25519: {
       publicKey: (secretKey) => publicKeyOf(privateKey(_X25519_PKCS8, secretKey)),
-      sharedSecret: (secretKey, peerPublicKey) => {
-        let shared: Uint8Array<ArrayBuffer>
-        try {
-          const publicKey = c.createPublicKey({
-            key: _okpJwk('X25519', peerPublicKey),
-            format: 'jwk',
-          })
-          // OpenSSL fails the derivation when the output is all zero, i.e. for a low-order point.
-          shared = _buf(
-            c.diffieHellman({ privateKey: privateKey(_X25519_PKCS8, secretKey), publicKey }),
+      sharedSecret: (secretKey, peerPublicKey) =>
+        agree(privateKey(_X25519_PKCS8, secretKey), peerPublicKey),
+      ephemeral: () => {
+        let key: KeyObject | undefined
+        let publicKey: Uint8Array<ArrayBuffer>
+        if (random === undefined) {
+          // OpenSSL makes the key: no DER import (~400 µs), and the secret is never JS bytes
+          const pair = c.generateKeyPairSync('x25519')
+          key = pair.privateKey
+          publicKey = _buf(
+            pair.publicKey.export({ type: 'spki', format: 'der' }).subarray(_SPKI_KEY_OFFSET),
           )
-        } catch (cause) {
-          throw new LowOrderPointError({ cause })
+        } else {
+          // an injected source (tests, vectors) decides the key, as for keygen()
+          const secret = _copy(rand(32))
+          key = privateKey(_X25519_PKCS8, secret)
+          publicKey = publicKeyOf(key)
+          _wipe(secret)
         }
-        if (_isZero(shared)) throw new LowOrderPointError()
-        return shared
+        return {
+          publicKey,
+          agree: (peerPublicKey) => {
+            if (key === undefined) throw new TypeError('ephemeral key destroyed')
+            return agree(key, peerPublicKey)
+          },
+          // A KeyObject cannot be wiped from JS; dropping the reference is all we can do.
+          destroy: () => {
+            key = undefined
+          },
+        }
       },
     },
     xchacha20poly1305: {

@@ -10,6 +10,18 @@ import { _copy, _isZero } from '../_utils.ts'
 import { DecryptionError, LowOrderPointError } from '../errors.ts'
 import type { RawBackend } from './_raw.ts'
 
+function sharedSecret(secretKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array<ArrayBuffer> {
+  let shared: Uint8Array
+  try {
+    // noble refuses the low-order u-coordinates before running the ladder.
+    shared = x25519.getSharedSecret(secretKey, peerPublicKey)
+  } catch (cause) {
+    throw new LowOrderPointError({ cause })
+  }
+  if (_isZero(shared)) throw new LowOrderPointError()
+  return shared as Uint8Array<ArrayBuffer>
+}
+
 /** Builds the noble backend around a random source. */
 export function _nobleBackend(random?: (length: number) => Uint8Array): RawBackend {
   const rand = random ?? ((n: number) => randomBytes(n))
@@ -42,16 +54,20 @@ export function _nobleBackend(random?: (length: number) => Uint8Array): RawBacke
     },
     x25519: {
       publicKey: (secretKey) => x25519.getPublicKey(secretKey) as Uint8Array<ArrayBuffer>,
-      sharedSecret: (secretKey, peerPublicKey) => {
-        let shared: Uint8Array
-        try {
-          // noble refuses the low-order u-coordinates before running the ladder.
-          shared = x25519.getSharedSecret(secretKey, peerPublicKey)
-        } catch (cause) {
-          throw new LowOrderPointError({ cause })
+      sharedSecret,
+      ephemeral: () => {
+        let secret: Uint8Array | undefined = _copy(rand(32))
+        return {
+          publicKey: x25519.getPublicKey(secret) as Uint8Array<ArrayBuffer>,
+          agree: (peerPublicKey) => {
+            if (secret === undefined) throw new TypeError('ephemeral key destroyed')
+            return sharedSecret(secret, peerPublicKey)
+          },
+          destroy: () => {
+            secret?.fill(0)
+            secret = undefined
+          },
         }
-        if (_isZero(shared)) throw new LowOrderPointError()
-        return shared as Uint8Array<ArrayBuffer>
       },
     },
     xchacha20poly1305: {

@@ -69,6 +69,17 @@ function recordingCrypto(secrets: Array<{ what: string; bytes: Uint8Array }>): C
         keep('ephemeral session secret', kp.secretKey)
         return kp
       },
+      // the native ephemeral() keeps its secret inside OpenSSL, out of reach: made here from
+      // bytes instead, so that the secret can be looked for on the wire
+      ephemeral: () => {
+        const kp = base.x25519.keygen()
+        keep('ephemeral session secret', kp.secretKey)
+        return {
+          publicKey: kp.publicKey,
+          agree: (peer) => base.x25519.sharedSecret(kp.secretKey, peer),
+          destroy: () => kp.secretKey.fill(0),
+        }
+      },
     },
     xchacha20poly1305: {
       seal: (key, nonce, plaintext, ad) => {
