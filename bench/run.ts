@@ -169,6 +169,7 @@ const cryptoRows: Array<[string, string]> = [
   ['ed25519 sign (proof of a presence frame)', 'Ed25519 sign (presence proof)'],
   ['ed25519 verify (64-byte message)', 'Ed25519 verify'],
   ['x25519 shared secret', 'X25519 shared secret'],
+  ['x25519 ephemeral key + agreement (a link or session key)', 'X25519 ephemeral key + agreement'],
   ['hmac-sha256 of a 1 KiB frame (link MAC)', 'HMAC-SHA256 1 KiB (link MAC)'],
   ['hkdf-sha256 (80 bytes, session keys)', 'HKDF-SHA256 80 B (session keys)'],
 ]

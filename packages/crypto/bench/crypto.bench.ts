@@ -56,6 +56,15 @@ group('x25519 shared secret', (c) => {
   }
 })
 
+group('x25519 ephemeral key + agreement (a link or session key)', (c) => {
+  const pb = c.x25519.publicKey(new Uint8Array(32).fill(5))
+  return () => {
+    const ek = c.x25519.ephemeral()
+    ek.agree(pb)
+    ek.destroy()
+  }
+})
+
 group('hkdf-sha256 (80 bytes, session keys)', (c) => {
   const ikm = new Uint8Array(32).fill(6)
   const salt = new Uint8Array(64).fill(7)
