@@ -98,8 +98,8 @@ function decodeInto(
   let i = start
   if (stop - start >= 64) {
     // A long value (a message, an icon): four quads per step, read and written a word at a
-    // time and looked up two characters at a, which takes 40% off the loop. It stops short of
-    // the first bad or '=' character and leaves that quad to the loop below.
+    // time, one table lookup per pair of characters: 40% faster than the loop below, which
+    // takes over at the first bad or '=' character.
     const sv = new DataView(src.buffer, src.byteOffset, src.length)
     const ov = new DataView(out.buffer, out.byteOffset, out.length)
     for (; i + 16 <= stop; i += 16) {
