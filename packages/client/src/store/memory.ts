@@ -1,7 +1,7 @@
 // In-memory Store: same contract as the SQLite store, for tests and for clients that keep
 // nothing across restarts. Records are copied in and out so callers cannot alias them, and a
-// transaction logs how to undo its changes instead of copying the store (which cost 33 ms per
-// transaction at 4,000 messages).
+// transaction logs how to undo its changes instead of copying the store (which cost 19–33 ms
+// per transaction at 4,000 messages).
 import { toHex } from '../bytes.ts'
 import { StoreError } from '../errors.ts'
 import {
