@@ -430,6 +430,7 @@ if (wallSeconds > BUDGET_S) console.log(`WARNING: pnpm bench took longer than ${
 const joinFig = fig('join.seconds')
 const rate = (joinFig?.detail?.ratePerSecond as number | undefined) ?? Number.NaN
 const burst = (joinFig?.detail?.burst as number | undefined) ?? Number.NaN
+const updateRate = (joinFig?.detail?.updateRatePerSecond as number | undefined) ?? Number.NaN
 const maxClients = (joinFig?.detail?.maxClients as number | undefined) ?? Number.NaN
 const measured = sizes.map((n) => {
   const p = `presence.n${n}`
@@ -457,8 +458,9 @@ const extrapolated = largest
       const c = CLIENTS_PER_NODE * n
       const links = (n * largest.meanDegree) / 2
       const framesPerEvent = largest.framesPerLink * links
-      // every event crosses each link about once per direction; each direction drains at `rate`
-      const meshEventsPerSecond = rate / (largest.framesPerLink / 2)
+      // every event crosses each link about once per direction; each direction drains updates
+      // of clients the neighbour holds at `updateRate` (§8.2 pacing)
+      const meshEventsPerSecond = updateRate / (largest.framesPerLink / 2)
       return {
         nodes: n,
         clients: c,
@@ -484,7 +486,12 @@ const scale = {
   node30k: node30k ?? null,
   join: joinFig ?? null,
   dhtModel: { framesPerEvent: dhtFrames ?? null, entriesPerNode: dhtEntries ?? null },
-  limits: { presenceRatePerLink: rate, presenceBurst: burst, maxClients },
+  limits: {
+    presenceRatePerLink: rate,
+    presenceBurst: burst,
+    presenceUpdateRatePerLink: updateRate,
+    maxClients,
+  },
   extrapolated,
 }
 

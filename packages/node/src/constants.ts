@@ -29,6 +29,14 @@ export const MAX_CLIENTS = 100_000
 export const MAX_NEW_PRESENCE_PER_SECOND = 50
 /** Burst of new client keys per neighbour (§8.4). */
 export const MAX_NEW_PRESENCE_BURST = 500
+/**
+ * Presence frames per second a node sends a neighbour for clients it has already sent presence
+ * for on that link, which are not new keys to it (§8.2 pacing); a quarter of
+ * `MAX_FRAMES_PER_SECOND`, so routed frames keep the rest.
+ */
+export const PRESENCE_UPDATES_PER_SECOND = 500
+/** Burst of those presence updates per neighbour (§8.2). */
+export const PRESENCE_UPDATE_BURST = 1_000
 /** Minimum interval between presence refreshes asked of one local client, ms (§8.3). */
 export const ROUTE_REQUEST_MIN_INTERVAL = 1_000
 /** How long a routed frame's MSGHASH is remembered, ms (§9). */

@@ -113,10 +113,18 @@ export class Link {
   neighborsAsked = false
   lastNeighborsRequestAt = Number.NEGATIVE_INFINITY
   readonly presenceBucket: TokenBucket
-  /** Outgoing presence queue (client ids), coalesced; drained at the presence rate (§8.4). */
+  /**
+   * Outgoing presence of clients not yet sent on this link (client ids), coalesced; drained at
+   * the rate the neighbour accepts new keys at (§8.2, §8.4).
+   */
   readonly presenceQueue = new Set<string>()
   presenceTimer: TimerId | undefined
   readonly presenceOutBucket: TokenBucket
+  /** Clients whose presence has gone out on this link: not new keys to the neighbour. */
+  readonly advertised = new Set<string>()
+  /** Outgoing presence of advertised clients, coalesced; drained at the update rate (§8.2). */
+  readonly updateQueue = new Set<string>()
+  readonly presenceUpdateBucket: TokenBucket
 
   private readonly splitter: LineSplitter
   private readonly frameBucket: TokenBucket
@@ -136,7 +144,7 @@ export class Link {
     private readonly host: LinkHost,
     readonly conn: Connection,
     remoteHost: string,
-    presenceRate: { rate: number; burst: number },
+    presenceRate: { rate: number; burst: number; updateRate: number; updateBurst: number },
   ) {
     const now = host.clock.now()
     this.role = conn.outbound ? 'I' : 'R'
@@ -152,6 +160,11 @@ export class Link {
     )
     this.presenceBucket = new TokenBucket(presenceRate.rate, presenceRate.burst, now)
     this.presenceOutBucket = new TokenBucket(presenceRate.rate, presenceRate.burst, now)
+    this.presenceUpdateBucket = new TokenBucket(
+      presenceRate.updateRate,
+      presenceRate.updateBurst,
+      now,
+    )
     this.linkKey = host.crypto.linkKey()
     this.helloTimer = host.clock.setTimeout(
       () => this.close('handshake_timeout'),
@@ -492,6 +505,8 @@ export class Link {
     clock.clearTimeout(this.idleTimer)
     clock.clearTimeout(this.presenceTimer)
     this.presenceQueue.clear()
+    this.updateQueue.clear()
+    this.advertised.clear()
     this.linkKey.destroy()
     this.host.linkDown(this, reason, initiator)
   }

@@ -38,6 +38,7 @@ import { checkOptions } from './options.ts'
 import { systemRandom } from './random.ts'
 import type { ByeReason, DropReason } from './reasons.ts'
 import { LOCAL, RouteTable } from './routes.ts'
+import type { TokenBucket } from './token-bucket.ts'
 import {
   type Address,
   addressKey,
@@ -90,6 +91,8 @@ export interface ResolvedConfig extends LinkConfig, AddressPolicy {
   maxClients: number
   maxNewPresencePerSecond: number
   maxNewPresenceBurst: number
+  presenceUpdatesPerSecond: number
+  presenceUpdateBurst: number
   routeRequestMinInterval: number
   dedupeTtl: number
   dedupeMax: number
@@ -119,6 +122,8 @@ export function resolveConfig(init: NodeInit): ResolvedConfig {
     maxClients: init.maxClients ?? C.MAX_CLIENTS,
     maxNewPresencePerSecond: init.maxNewPresencePerSecond ?? C.MAX_NEW_PRESENCE_PER_SECOND,
     maxNewPresenceBurst: init.maxNewPresenceBurst ?? C.MAX_NEW_PRESENCE_BURST,
+    presenceUpdatesPerSecond: init.presenceUpdatesPerSecond ?? C.PRESENCE_UPDATES_PER_SECOND,
+    presenceUpdateBurst: init.presenceUpdateBurst ?? C.PRESENCE_UPDATE_BURST,
     routeRequestMinInterval: init.routeRequestMinInterval ?? C.ROUTE_REQUEST_MIN_INTERVAL,
     dedupeTtl: init.dedupeTtl ?? C.DEDUPE_TTL,
     dedupeMax: init.dedupeMax ?? C.DEDUPE_MAX,
@@ -333,7 +338,12 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
   }
 
   private presenceRate() {
-    return { rate: this.config.maxNewPresencePerSecond, burst: this.config.maxNewPresenceBurst }
+    return {
+      rate: this.config.maxNewPresencePerSecond,
+      burst: this.config.maxNewPresenceBurst,
+      updateRate: this.config.presenceUpdatesPerSecond,
+      updateBurst: this.config.presenceUpdateBurst,
+    }
   }
 
   async dial(addr: Address): Promise<PeerInfo> {
@@ -496,7 +506,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     this.dedupe.expire(now)
     for (const id of this.table.expired(now, this.config.tombstoneTtl)) {
       this.table.delete(id)
-      this.routes.delete(id)
+      this.forgetClient(id)
     }
     for (const [k, at] of this.ownRouteRequests)
       if (now - at > this.config.dedupeTtl) this.ownRouteRequests.delete(k)
@@ -606,7 +616,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     const kept = ownIcon(f)
     if (rec === undefined) {
       const room = this.table.makeRoom()
-      for (const ev of room.evicted) this.routes.delete(ev)
+      for (const ev of room.evicted) this.forgetClient(ev)
       if (!room.ok) {
         this.drop(link, 'client_table_full', f.type)
         return
@@ -719,10 +729,15 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     }
   }
 
-  // Per-link presence queue, drained at the new-presence rate so an honest sender is never dropped (§8.4).
+  // Per-link presence queues (§8.2 pacing). A client whose presence has not gone out on this
+  // link may be a new key to the neighbour: those drain at the rate it accepts new keys at, so an
+  // honest sender is never dropped (§8.4). Updates of clients already sent drain at the faster
+  // update rate: they are not new keys there, and pacing them as such capped the whole mesh at
+  // about 50 presence changes a second.
   private enqueuePresence(link: Link, id: string): void {
     if (link.state !== 'up') return
-    link.presenceQueue.add(id)
+    if (link.advertised.has(id) && !link.presenceQueue.has(id)) link.updateQueue.add(id)
+    else link.presenceQueue.add(id)
     if (link.presenceTimer === undefined) {
       link.presenceTimer = this.clock.setTimeout(() => this.pumpPresence(link), 0)
     }
@@ -732,39 +747,55 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     link.presenceTimer = undefined
     if (link.state !== 'up') return
     const now = this.clock.now()
-    for (const id of link.presenceQueue) {
-      if (!link.presenceOutBucket.take(now)) break
-      link.presenceQueue.delete(id)
+    this.drainPresence(link, link.updateQueue, link.presenceUpdateBucket, now)
+    this.drainPresence(link, link.presenceQueue, link.presenceOutBucket, now)
+    let wait = Number.POSITIVE_INFINITY
+    if (link.updateQueue.size > 0) wait = link.presenceUpdateBucket.waitMs(now)
+    if (link.presenceQueue.size > 0) wait = Math.min(wait, link.presenceOutBucket.waitMs(now))
+    if (wait !== Number.POSITIVE_INFINITY) {
+      link.presenceTimer = this.clock.setTimeout(() => this.pumpPresence(link), wait || 1)
+    }
+  }
+
+  private drainPresence(link: Link, queue: Set<string>, bucket: TokenBucket, now: number): void {
+    for (const id of queue) {
+      if (!bucket.take(now)) break
+      queue.delete(id)
       try {
-        this.sendPresence(link, id)
+        if (this.sendPresence(link, id)) link.advertised.add(id)
       } catch (e) {
         this.log('error', 'internal error sending presence', { client: id, error: String(e) })
         this.bumpDrop('internal')
       }
     }
-    if (link.presenceQueue.size > 0) {
-      link.presenceTimer = this.clock.setTimeout(
-        () => this.pumpPresence(link),
-        link.presenceOutBucket.waitMs(now) || 1,
-      )
+  }
+
+  /** A client left the table: no link holds it as advertised any more. */
+  private forgetClient(id: string): void {
+    this.routes.delete(id)
+    for (const link of this.up.values()) {
+      link.advertised.delete(id)
+      link.updateQueue.delete(id)
     }
   }
 
-  private sendPresence(link: Link, id: string): void {
+  /** Sends the client's current presence on `link`; whether a frame went out. */
+  private sendPresence(link: Link, id: string): boolean {
     const rec = this.table.get(id)
-    if (rec === undefined) return
+    if (rec === undefined) return false
     const f = rec.frame
     if (f.type === 'CLIENT_OFFLINE') {
-      if (rec.offlineFrom === link.id) return
+      if (rec.offlineFrom === link.id) return false
       const ttl = rec.local ? this.config.defaultTtl : f.ttl - 1
-      if (ttl < 0) return
+      if (ttl < 0) return false
       link.send({ ...f, ttl }, rec.frameHash)
-      return
+      return true
     }
     const adv = this.routes.advertFor(id, link.id)
-    if (adv === undefined || adv.nonce !== f.nonce) return
+    if (adv === undefined || adv.nonce !== f.nonce) return false
     link.send({ ...f, metric: adv.metric, ttl: adv.ttl }, rec.frameHash)
     this.routes.noteSent(id, adv.nonce, adv.metric)
+    return true
   }
 
   // ---------------------------------------------------------------- ROUTE_REQUEST (§8.3)
@@ -1126,7 +1157,7 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
     if (rec !== undefined && f.nonce <= rec.frame.nonce) return { ok: false, reason: 'stale' }
     if (rec === undefined) {
       const room = this.table.makeRoom()
-      for (const ev of room.evicted) this.routes.delete(ev)
+      for (const ev of room.evicted) this.forgetClient(ev)
       rec = this.newRecord(att.id, att.hash, f, h, b64(h))
       rec.local = true
       this.table.insert(rec)

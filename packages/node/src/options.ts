@@ -35,6 +35,8 @@ const OTHERS = [
   'tombstoneTtl',
   'maxNewPresencePerSecond',
   'maxNewPresenceBurst',
+  'presenceUpdatesPerSecond',
+  'presenceUpdateBurst',
   'routeRequestMinInterval',
   'dedupeTtl',
   'maxFramesPerSecond',

@@ -58,6 +58,9 @@ export interface NodeOptions extends AddressPolicy {
   maxClients?: number
   maxNewPresencePerSecond?: number
   maxNewPresenceBurst?: number
+  /** Presence updates per second to a neighbour for clients already sent to it (§8.2). */
+  presenceUpdatesPerSecond?: number
+  presenceUpdateBurst?: number
   routeRequestMinInterval?: number
   dedupeTtl?: number
   dedupeMax?: number

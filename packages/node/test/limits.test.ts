@@ -49,6 +49,34 @@ describe('limits (§6.2, §6.5, §8.4)', () => {
     expect(node.peers()).toHaveLength(0)
   })
 
+  it('behavior: new keys go out at the new-key rate, updates of keys already sent at the update rate (§8.2)', async () => {
+    mesh = await createMesh(2, { maxNewPresenceBurst: 10, maxNewPresencePerSecond: 5 })
+    const [a, b] = mesh.nodes as [Chat6Node, Chat6Node]
+    await mesh.connect(a, b)
+    const clients = Array.from({ length: 30 }, (_, i) => new TestClient(a, 300 + i, `c${i}`))
+    for (const c of clients) c.online()
+    await mesh.settle()
+    const known = () => b.clients().filter((c) => c.status === 'online').length
+    expect(known()).toBe(10) // the burst of new keys
+    await mesh.settle(1_000)
+    expect(known()).toBe(15) // then 5 a second, as b accepts new keys
+    await mesh.settle(3_000)
+    expect(known()).toBe(30)
+    // every client changes at once: b holds them all, so the 30 updates go out together
+    for (const c of clients) c.update('renamed')
+    await mesh.settle(10)
+    expect(b.clients().filter((c) => c.nickname === 'renamed')).toHaveLength(30)
+    expect(b.stats().drops.presence_rate ?? 0).toBe(0)
+    // a client new to b still waits for the new-key rate
+    const late = Array.from({ length: 10 }, (_, i) => new TestClient(a, 400 + i))
+    for (const c of late) c.online()
+    await mesh.settle(10)
+    expect(known()).toBeLessThan(40)
+    await mesh.settle(3_000)
+    expect(known()).toBe(40)
+    expect(b.stats().drops.presence_rate ?? 0).toBe(0)
+  })
+
   it('error: a neighbour introducing too many new clients at once is limited (presence_rate)', async () => {
     mesh = await createMesh(1, { maxNewPresenceBurst: 20, maxNewPresencePerSecond: 5 })
     const node = mesh.nodes[0] as Chat6Node

@@ -8,6 +8,7 @@ import {
   MAX_CLIENTS,
   MAX_NEW_PRESENCE_BURST,
   MAX_NEW_PRESENCE_PER_SECOND,
+  PRESENCE_UPDATES_PER_SECOND,
 } from '@chat6/node'
 import { type Bed, ClientPool, connectFeeder, startBed } from './feeder.ts'
 import { fmt, Report } from './report.ts'
@@ -73,6 +74,7 @@ report.add({
     clients: CLIENTS,
     ratePerSecond: MAX_NEW_PRESENCE_PER_SECOND,
     burst: MAX_NEW_PRESENCE_BURST,
+    updateRatePerSecond: PRESENCE_UPDATES_PER_SECOND,
     maxClients: MAX_CLIENTS,
     wallMs: limited.wallMs,
   },
