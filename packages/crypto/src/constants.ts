@@ -12,7 +12,7 @@ export const LINK_INFO = 'chat6/v1/link'
 export const SESSION_INFO = 'chat6/v1/session'
 /** Context of the default chat id of a pair (§11). */
 export const CHAT_CONTEXT = 'chat6/v1/chat'
-/** Context of safety-number fingerprints (§10.5). */
+/** Context of safety-number fingerprints (§10.6). */
 export const SAFETY_CONTEXT = 'chat6/v1/safety'
 
 /** Bytes of a link MAC (§5.2). */

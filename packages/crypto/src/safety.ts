@@ -1,5 +1,5 @@
 // Safety numbers: what two people compare, aloud or by QR code, to rule out a swapped
-// client key (protocol.md §10.5). Same derivation idea as Signal's, with chat6's own context.
+// client key (protocol.md §10.6). Same derivation idea as Signal's, with chat6's own context.
 import { _abytes, _compare, _concat, _context, _equal, type Bytes } from './_utils.ts'
 import { SAFETY_CONTEXT } from './constants.ts'
 import { _acrypto } from './identity.ts'
@@ -41,7 +41,7 @@ function _digits(fp: Uint8Array): string {
 }
 
 /**
- * The safety number of two client keys (§10.5): for each key,
+ * The safety number of two client keys (§10.6): for each key,
  * `F = SHA-512^(5201)` where `F_0 = SHA-512("chat6/v1/safety" || 0x00 || key)` and
  * `F_{i+1} = SHA-512(F_i || key)`; each key gives 30 digits (six 5-byte big-endian chunks of F,
  * each mod 100000); the digits of the bytewise-lower key come first.

@@ -899,9 +899,10 @@ export class Relay extends Emitter<NodeEvents> implements Chat6Node, LinkHost {
 
   /**
    * Path diversity (§9): the k-th frame of one (origin, target, chatid, msgid) takes the
-   * (k mod R)-th of the R finite routes, feasible ones first. The first try always takes the
-   * selected route; a retry may take an unfeasible one, which cannot loop a frame for long:
-   * every node forwards one MSGHASH at most once.
+   * (k mod R)-th of the R finite routes: the selected one, then the feasible ones, then the
+   * unfeasible ones. The first try takes the selected route unless it leads back to the sender
+   * or none is selected; an unfeasible route cannot loop a frame for long, as every node
+   * forwards one MSGHASH at most once.
    */
   private pickNextHop(
     id: string,
