@@ -54,7 +54,7 @@ export interface NodeCrypto {
   /** The link MACs (§6.3); throws on a low-order peer key. */
   linkMacs(
     role: 'I' | 'R',
-    linkSecret: EphemeralKey | Uint8Array,
+    linkKey: EphemeralKey,
     peerLinkKey: Uint8Array,
     helloHashI: Uint8Array,
     helloHashR: Uint8Array,
@@ -158,13 +158,10 @@ export function createNodeCrypto(
     },
     linkKey: () => crypto.x25519.ephemeral(),
     verifyHello: (line) => verifyHello(crypto, line).ok,
-    linkMacs(role, linkSecret, peerLinkKey, helloHashI, helloHashR) {
+    linkMacs(role, linkKey, peerLinkKey, helloHashI, helloHashR) {
       if (fast !== undefined) {
         // §6.3, as deriveLinkKeys computes it; sharedSecret throws on a low-order point
-        const shared =
-          linkSecret instanceof Uint8Array
-            ? crypto.x25519.sharedSecret(linkSecret, peerLinkKey)
-            : linkSecret.agree(peerLinkKey)
+        const shared = linkKey.agree(peerLinkKey)
         const salt = new Uint8Array(64)
         salt.set(helloHashI, 0)
         salt.set(helloHashR, 32)
@@ -177,7 +174,7 @@ export function createNodeCrypto(
       }
       return deriveLinkKeys(crypto, {
         role: role === 'I' ? 'initiator' : 'responder',
-        linkSecret,
+        linkSecret: linkKey,
         peerLinkKey,
         helloHashI,
         helloHashR,

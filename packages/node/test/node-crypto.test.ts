@@ -6,11 +6,11 @@ describe('node crypto', () => {
   it('behavior: the fast link MAC equals @chat6/crypto deriveLinkKeys, both directions, many counters', () => {
     const crypto = createCrypto()
     const fast = createNodeCrypto(crypto)
-    const i = crypto.x25519.keygen()
+    const i = crypto.x25519.ephemeral()
     const r = crypto.x25519.keygen()
     const hI = crypto.randomBytes(32)
     const hR = crypto.randomBytes(32)
-    const mine = fast.linkMacs('I', i.secretKey, r.publicKey, hI, hR)
+    const mine = fast.linkMacs('I', i, r.publicKey, hI, hR)
     const theirsR = deriveLinkKeys(crypto, {
       role: 'responder',
       linkSecret: r.secretKey,
@@ -20,7 +20,7 @@ describe('node crypto', () => {
     })
     const theirsI = deriveLinkKeys(crypto, {
       role: 'initiator',
-      linkSecret: i.secretKey,
+      linkSecret: i,
       peerLinkKey: r.publicKey,
       helloHashI: hI,
       helloHashR: hR,
@@ -47,11 +47,11 @@ describe('node crypto', () => {
 
   it('error: a low-order peer link key is refused', () => {
     const crypto = createCrypto()
-    const k = crypto.x25519.keygen()
+    const k = crypto.x25519.ephemeral()
     expect(() =>
       createNodeCrypto(crypto).linkMacs(
         'I',
-        k.secretKey,
+        k,
         new Uint8Array(32),
         new Uint8Array(32),
         new Uint8Array(32),
