@@ -149,15 +149,18 @@ export function createMemoryStore(): Store {
     log.active ? log.set(map, key, value) : void map.set(key, value)
   const del = <K, V>(map: Map<K, V>, key: K) =>
     log.active ? log.delete(map, key) : void map.delete(key)
-  const nextSeq = (d: Data) => {
+  /** `obj[key] = value`, undone with the transaction. */
+  const assign = <O, K extends keyof O>(obj: O, key: K, value: O[K]): O[K] => {
     if (log.active) {
-      const prev = d.seq
+      const prev = obj[key]
       log.push(() => {
-        d.seq = prev
+        obj[key] = prev
       })
     }
-    return ++d.seq
+    obj[key] = value
+    return value
   }
+  const nextSeq = (d: Data) => assign(d, 'seq', d.seq + 1)
 
   const open = (): Data => {
     if (closed) throw new StoreError('closed', 'store is closed')
@@ -171,14 +174,7 @@ export function createMemoryStore(): Store {
     },
     getIdentity: () => clone(open().identity),
     putIdentity: (identity) => {
-      const d = open()
-      if (log.active) {
-        const prev = d.identity
-        log.push(() => {
-          d.identity = prev
-        })
-      }
-      d.identity = clone(identity)
+      assign(open(), 'identity', clone(identity))
     },
     friends: () => sortedBy(open().friends, (f) => f.addedAt),
     getFriend: (hash) => clone(open().friends.get(toHex(hash))),
@@ -229,13 +225,7 @@ export function createMemoryStore(): Store {
       const key = messageKey(peer, chatid, msgid, outgoing)
       const record = d.messages.get(key)
       if (!record || STATE_RANK[record.state] >= STATE_RANK[state]) return undefined
-      if (log.active) {
-        const prev = record.state
-        log.push(() => {
-          record.state = prev
-        })
-      }
-      record.state = state
+      assign(record, 'state', state)
       if (!inOutbox(record)) del(d.outbox, key)
       return clone(record)
     },
