@@ -68,8 +68,11 @@ export function _nativeBackend(
       der.fill(0)
     }
   }
+  /** The raw 32 bytes of a public KeyObject. */
+  const rawPublicKey = (key: KeyObject): Uint8Array<ArrayBuffer> =>
+    _buf(key.export({ type: 'spki', format: 'der' }).subarray(_SPKI_KEY_OFFSET))
   const publicKeyOf = (key: KeyObject): Uint8Array<ArrayBuffer> =>
-    _buf(c.createPublicKey(key).export({ type: 'spki', format: 'der' }).subarray(_SPKI_KEY_OFFSET))
+    rawPublicKey(c.createPublicKey(key))
 
   // Parsed Ed25519 public keys, least recently used first; null marks a key refused by policy.
   const publicKeys = new Map<string, KeyObject | null>()
@@ -168,9 +171,7 @@ export function _nativeBackend(
           // OpenSSL makes the key: no DER import (~400 µs), and the secret is never JS bytes
           const pair = c.generateKeyPairSync('x25519')
           key = pair.privateKey
-          publicKey = _buf(
-            pair.publicKey.export({ type: 'spki', format: 'der' }).subarray(_SPKI_KEY_OFFSET),
-          )
+          publicKey = rawPublicKey(pair.publicKey)
         } else {
           // an injected source (tests, vectors) decides the key, as for keygen()
           const secret = _copy(rand(32))
