@@ -1,6 +1,6 @@
 // Strict canonical base64 (RFC 4648 §4, padded): the only form §3 allows, so that every value has
 // exactly one spelling and `encode(decode(line))` reproduces the line.
-import { _ON_HEAP_MAX, _pool, _poolReserve, _poolTake } from './pool.ts'
+import { _bytes, _ON_HEAP_MAX, _pool, _poolReserve, _poolTake } from './pool.ts'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const PAD = 0x3d
@@ -236,15 +236,6 @@ export function base64Decode(text: string): Uint8Array<ArrayBuffer> | undefined 
   const done = utf8Encoder.encodeInto(text, src)
   if (done.read !== n || done.written !== n) return undefined
   const pad = src[n - 1] === PAD ? (src[n - 2] === PAD ? 2 : 1) : 0
-  const size = (n / 4) * 3 - pad
-  let out: Uint8Array<ArrayBuffer>
-  let at = 0
-  if (size > _ON_HEAP_MAX && _poolReserve(size)) {
-    out = _pool.bytes
-    at = _pool.pos
-  } else {
-    out = new Uint8Array(size)
-  }
-  if (decodeInto(src, 0, n, out, at) !== size || _b64Scanned.end !== n) return undefined
-  return out === _pool.bytes ? _poolTake(size) : out
+  const out = _bytes((n / 4) * 3 - pad)
+  return decodeInto(src, 0, n, out, 0) === out.length && _b64Scanned.end === n ? out : undefined
 }

@@ -13,7 +13,7 @@ import {
 } from './constants.ts'
 import { _wireError, type DecodeErrorCode, WireEncodeError, type WireError } from './errors.ts'
 import { parseIPv6 } from './ipv6.ts'
-import { _ON_HEAP_MAX, _pool, _poolReserve, _poolTake } from './pool.ts'
+import { _bytes } from './pool.ts'
 import type { Frame } from './schema.ts'
 import { type _FieldSpec, _specs, _specsByTypeLength, type _TypeSpec } from './spec.ts'
 import { _textFromBytes, _textToBytes } from './text.ts'
@@ -123,9 +123,9 @@ export function decode(line: Uint8Array | string): DecodeResult {
  */
 function ascii8(s: string): Uint8Array {
   const n = s.length
-  if (n <= _ON_HEAP_MAX || !_poolReserve(n)) return utf8Encoder.encode(s)
-  const done = utf8Encoder.encodeInto(s, new Uint8Array(_pool.bytes.buffer, _pool.pos, n))
-  return done.read === n && done.written === n ? _poolTake(n) : utf8Encoder.encode(s)
+  const out = _bytes(n)
+  const done = utf8Encoder.encodeInto(s, out)
+  return done.read === n && done.written === n ? out : utf8Encoder.encode(s)
 }
 
 function hasBadByte(src: Uint8Array, end: number): boolean {
@@ -514,8 +514,7 @@ function write(
   if (mode === Mode.Line && len > MAX_LINE_BYTES)
     encodeFail('line_too_long', `line of ${len} bytes`)
 
-  // a short hash input stays on the JS heap; anything longer comes from the pool (pool.ts)
-  const buf = len > _ON_HEAP_MAX && _poolReserve(len) ? _poolTake(len) : new Uint8Array(len)
+  const buf = _bytes(len)
   let o = 0
   if (mode === Mode.Line) {
     o = _b64Write(signature as Uint8Array, buf, o)

@@ -35,3 +35,8 @@ export function _poolTake(n: number): Uint8Array<ArrayBuffer> {
   _pool.pos = (_pool.pos + n + 7) & ~7 // 8-aligned, as Node's pool
   return out
 }
+
+/** @internal `n` fresh bytes: on the JS heap up to 64, else from the pool when they fit in it. */
+export function _bytes(n: number): Uint8Array<ArrayBuffer> {
+  return n > _ON_HEAP_MAX && _poolReserve(n) ? _poolTake(n) : new Uint8Array(n)
+}
