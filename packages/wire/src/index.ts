@@ -58,6 +58,8 @@ export {
   neighborSchema,
   neighborsRequestSchema,
   neighborsResponseSchema,
+  ROUTED_FRAME_TYPES,
+  type RoutedFrameType,
   routeRequestSchema,
 } from './schema.ts'
 export { PER_HOP_FIELDS } from './spec.ts'
