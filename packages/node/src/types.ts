@@ -97,8 +97,12 @@ export interface PeerInfo {
   rtts: number[]
   /** Whether it relays for others (CLIENT_ONLINE for ≥ 2 keys, §12.2). */
   relays: boolean
-  /** Monotonic ms when the link came up. */
+  /** Monotonic ms when the link came up (uptime: `clock.now() - upAt`). */
   upAt: number
+  /** Frames received on this link, its handshake included. */
+  framesIn: number
+  /** Frames sent on this link, its handshake included. */
+  framesOut: number
 }
 
 /** A client as this node knows it (the presence table, §8.1). */
@@ -162,6 +166,8 @@ export interface NodeStats {
   clientsOnline: number
   clientsReachable: number
   attached: number
+  /** Presence frames waiting in the pacing queues of every link (§8.2). */
+  presenceQueued: number
 }
 
 /** An outbound dial that failed, as the `dial:failed` event reports it. */
@@ -184,6 +190,30 @@ export interface DialFailure {
    * it will not (`dial`, an address that is ourselves, a node stopping).
    */
   retryIn: number | undefined
+  /**
+   * Present (true) on the one failure after which the node forgets the address: one learnt from
+   * a neighbour (`discovered`) that never brought a link up, after `MAX_DISCOVERED_FAILURES` (5)
+   * failures in a row. Bootstrap and last-known addresses are never forgotten.
+   */
+  forgotten?: true
+}
+
+/** An address the node dials on its own to reach its target of peers (§12.3), as {@link Chat6Node.dialing} lists it. */
+export interface DialCandidate {
+  address: Address
+  /** Where the node has it from. */
+  source: CandidateSource
+  /** Failed dials in a row (0 once a dial brought a link up). */
+  failures: number
+  /** Whether a link to it is up, or a dial of it is under way. */
+  connected: boolean
+  /**
+   * Ms until its backoff ends and the node may dial it again (0: now, whenever the node wants
+   * more peers); undefined when connected or when it is never dialled again (this node itself).
+   */
+  nextAttemptIn: number | undefined
+  /** The code of the last failure, while it keeps failing. */
+  lastError?: DialErrorCode
 }
 
 /** Events of a node. */
@@ -317,6 +347,8 @@ export interface Chat6Node extends TypedEvents<NodeEvents> {
   /** Next hop toward a client (peer id, `'local'`, or undefined): for mesh-wide invariant checks. */
   nextHop(hash: Uint8Array | string): string | undefined
   stats(): NodeStats
+  /** The addresses the node dials on its own (bootstrap, last-known, discovered) and their state. */
+  dialing(): DialCandidate[]
   /** Attaches a client; several may attach to one node. */
   attach(clientkey: Uint8Array, handler: ClientHandler): Attachment
 }
