@@ -1,10 +1,5 @@
-// Frame dispatch and link hooks. Each service registers the frame types it handles and what it
-// wants to hear of links coming up, going down or changing metric; the connection manager hands
-// every checked frame here. A new service (a DHT with frame types of its own) registers beside
-// the others without touching node.ts.
-import type { FrameOf, FrameType } from '@chat6/wire'
-import type { FrameHandler, FrameRegistry, Initiator, LinkListener, Metrics } from './components.ts'
-import type { CheckedLine, Link } from './link.ts'
+import type { FrameHandler, FrameRegistry, Initiator, Metrics } from './components.ts'
+import type { Link } from './link.ts'
 
 /** @internal */
 export function createFrameRegistry(components: { metrics: Metrics }): FrameRegistry {

@@ -9,12 +9,10 @@ import { equalBytes } from '../link.ts'
 import { LOCAL } from '../routes.ts'
 import type {
   AnnounceResult,
-  Attachment,
   ClientHandler,
   ClientInfo,
   OutgoingPresenceFrame,
   OutgoingRoutedFrame,
-  PresenceChange,
   RoutedFrame,
   SendResult,
 } from '../types.ts'

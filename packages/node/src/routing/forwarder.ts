@@ -9,7 +9,7 @@ import { PATH_DIVERSITY_MAX } from '../constants.ts'
 import { DedupeCache } from '../dedupe.ts'
 import { rewriteHop } from '../hop.ts'
 import type { CheckedLine, Link } from '../link.ts'
-import type { OutgoingRoutedFrame, RoutedFrame, SendResult } from '../types.ts'
+import type { OutgoingRoutedFrame, RoutedFrame } from '../types.ts'
 
 /** Interval of dedupe expiry, ms (a local choice; §9 gives only the TTL). */
 export const EXPIRY_INTERVAL = 60_000

@@ -1,8 +1,7 @@
 // Counters of a node: frames and bytes per type and per link, drops by reason (§6.5), BYEs by
 // reason, and named counters services add. Every drop is also a `drop` event when someone listens.
-import type { Counter, Initiator, LinkCounters, Metrics, ServiceComponents } from '../components.ts'
+import type { Counter, LinkCounters, Metrics, ServiceComponents } from '../components.ts'
 import type { Link } from '../link.ts'
-import type { DropReason } from '../reasons.ts'
 
 const NONE: LinkCounters = Object.freeze({ framesIn: 0, framesOut: 0 })
 

@@ -6,7 +6,7 @@ import type { ServiceComponents, Views } from '../components.ts'
 import { NodeInputError } from '../errors.ts'
 import type { Link } from '../link.ts'
 import { LOCAL } from '../routes.ts'
-import type { ClientInfo, NodeStats, PeerInfo, RouteInfo } from '../types.ts'
+import type { ClientInfo, PeerInfo } from '../types.ts'
 
 /** @internal */
 export type ViewsComponents = Pick<
