@@ -20,16 +20,15 @@ import type { RouteTable } from './routes.ts'
 import type { Address } from './transport.ts'
 import type {
   Attachment,
+  Chat6Node,
   ClientHandler,
   ClientInfo,
   DialCandidate,
   NodeComponents,
   NodeEvents,
-  NodeStats,
   PeerInfo,
   PresenceChange,
   RoutedFrame,
-  RouteInfo,
   SendResult,
 } from './types.ts'
 
@@ -252,13 +251,8 @@ export interface Attachments {
   notifyPresence(change: PresenceChange): void
 }
 
-/** The read-only views (services/views.ts). @internal */
-export interface Views {
+/** The read-only views (services/views.ts): the node's own, and a link as PeerInfo. @internal */
+export interface Views
+  extends Pick<Chat6Node, 'peers' | 'clients' | 'client' | 'routeTo' | 'nextHop' | 'stats'> {
   peerInfo(l: Link): PeerInfo
-  peers(): PeerInfo[]
-  clients(): ClientInfo[]
-  client(hash: Uint8Array | string): ClientInfo | undefined
-  routeTo(hash: Uint8Array | string): RouteInfo | undefined
-  nextHop(hash: Uint8Array | string): string | undefined
-  stats(): NodeStats
 }

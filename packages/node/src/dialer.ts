@@ -26,22 +26,14 @@ export interface CandidateView {
   /** Monotonic ms before which it is not dialled again. */
   nextAt: number
   dialing: boolean
-  /** Whether it turned out to be this node (never dialled again). */
+  /** Whether it turned out to be this node: dials that reach ourselves are never retried. */
   self: boolean
   lastError: DialErrorCode | undefined
 }
 
-interface Candidate {
-  addr: Address
-  source: CandidateSource
-  failures: number
-  nextAt: number
-  dialing: boolean
-  /** Dials that turned out to reach ourselves are never retried. */
-  self: boolean
+interface Candidate extends CandidateView {
   /** Whether a dial of it ever brought a link up. */
   reached: boolean
-  lastError: DialErrorCode | undefined
 }
 
 /** @internal */

@@ -40,18 +40,18 @@ export class NodeError extends Error {
  */
 export type DialErrorCode = (typeof DIAL_ERROR_CODES)[number]
 
-/** Every {@link DialErrorCode}. @internal */
-export const DIAL_ERROR_CODES = [
+/** How a transport's connection attempt can fail, the same code in both unions. */
+const CONNECT_FAILURES = [
   'address',
   'refused',
   'unreachable',
   'timeout',
   'reset',
   'aborted',
-  'closed',
-  'handshake',
-  'self',
 ] as const
+
+/** Every {@link DialErrorCode}. @internal */
+export const DIAL_ERROR_CODES = [...CONNECT_FAILURES, 'closed', 'handshake', 'self'] as const
 
 /**
  * Why a transport failed:
@@ -64,16 +64,7 @@ export const DIAL_ERROR_CODES = [
 export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[number]
 
 /** Every {@link TransportErrorCode}. @internal */
-export const TRANSPORT_ERROR_CODES = [
-  'address',
-  'listen',
-  'refused',
-  'unreachable',
-  'timeout',
-  'reset',
-  'aborted',
-  'closed',
-] as const
+export const TRANSPORT_ERROR_CODES = [...CONNECT_FAILURES, 'listen', 'closed'] as const
 
 /** Why a node call is out of place: `not_started` (dial before start), `started`, `stopped` (start twice or after stop). */
 export type NodeStateErrorCode = (typeof NODE_STATE_ERROR_CODES)[number]
