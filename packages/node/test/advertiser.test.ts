@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Link } from '../src/link.ts'
 import { type AdvertiserInit, createPresenceAdvertiser } from '../src/presence/advertiser.ts'
+import { createFrameRegistry } from '../src/registry.ts'
 import { createVirtualClock } from '../src/testing.ts'
 
 const RATES: AdvertiserInit = { rate: 10, burst: 5, updateRate: 100, updateBurst: 20 }
@@ -18,11 +19,14 @@ function setup(init: AdvertiserInit = RATES, send?: (link: Link, id: string) => 
     names.set(l, name)
     return l
   }
+  const metrics = { bumpDrop: (r: string) => drops.push(r) } as never
+  const registry = createFrameRegistry({ metrics })
   const adv = createPresenceAdvertiser(
     {
       clock,
+      registry,
       log: (_level, msg) => logs.push(msg),
-      metrics: { bumpDrop: (r: string) => drops.push(r) } as never,
+      metrics,
       table: {
         sendPresence:
           send ??
@@ -35,7 +39,7 @@ function setup(init: AdvertiserInit = RATES, send?: (link: Link, id: string) => 
     init,
   )
   const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => `c${from + i}`)
-  return { clock, adv, sent, logs, drops, link, ids }
+  return { clock, adv, registry, sent, logs, drops, link, ids }
 }
 
 describe('presence advertiser: the new-key queue', () => {
@@ -156,7 +160,7 @@ describe('presence advertiser: the update queue', () => {
 
 describe('presence advertiser: links and errors', () => {
   it('behavior: nothing is queued for a link that is not up, and a link that goes down loses its queues', async () => {
-    const { clock, adv, sent, link, ids } = setup()
+    const { clock, adv, registry, sent, link, ids } = setup()
     const down = link('n0')
     ;(down as { state: string }).state = 'handshake'
     adv.enqueue(down, 'a')
@@ -165,7 +169,8 @@ describe('presence advertiser: links and errors', () => {
     for (const id of ids(0, 20)) adv.enqueue(l, id)
     await clock.tick()
     expect(sent).toHaveLength(5)
-    adv.linkDown(l)
+    // the node reports link-down through the registry's listeners
+    registry.linkDown(l, 'timeout', 'local')
     expect(adv.queued()).toBe(0)
     await clock.advance(10_000)
     expect(sent).toHaveLength(5)

@@ -82,6 +82,19 @@ describe('NodeStats.presenceQueued', () => {
     expect(a.stats().presenceQueued).toBe(0)
     expect(b.stats().clients).toBe(30)
   })
+
+  it('behavior: the queues of a link that goes down are dropped with it', async () => {
+    mesh = await createMesh(2, { maxNewPresencePerSecond: 10, maxNewPresenceBurst: 10 })
+    const [a, b] = mesh.nodes as [Chat6Node, Chat6Node]
+    for (let i = 0; i < 30; i++) new TestClient(a, 200 + i).online()
+    await mesh.settle(10)
+    await mesh.connect(a, b)
+    expect(a.stats().presenceQueued).toBe(20)
+    await b.stop()
+    await mesh.settle(10)
+    expect(a.peers()).toEqual([])
+    expect(a.stats().presenceQueued).toBe(0)
+  })
 })
 
 describe('dialing()', () => {

@@ -21,7 +21,10 @@ export interface AdvertiserInit {
 }
 
 /** @internal */
-export type AdvertiserComponents = Pick<ServiceComponents, 'clock' | 'log' | 'metrics'> & {
+export type AdvertiserComponents = Pick<
+  ServiceComponents,
+  'clock' | 'log' | 'metrics' | 'registry'
+> & {
   readonly table: Pick<PresenceTable, 'sendPresence'>
 }
 
@@ -95,6 +98,14 @@ export function createPresenceAdvertiser(
       q.timer = clock.setTimeout(() => pump(link, q), wait || 1)
   }
 
+  const linkDown = (link: Link): void => {
+    const q = links.get(link)
+    if (q === undefined) return
+    clock.clearTimeout(q.timer)
+    links.delete(link)
+  }
+  components.registry.onLink({ down: linkDown })
+
   return {
     enqueue(link, id) {
       if (link.state !== 'up') return
@@ -114,12 +125,7 @@ export function createPresenceAdvertiser(
       for (const q of links.values()) n += q.fresh.size + q.updates.size
       return n
     },
-    linkDown(link) {
-      const q = links.get(link)
-      if (q === undefined) return
-      clock.clearTimeout(q.timer)
-      links.delete(link)
-    },
+    linkDown,
     stop() {
       for (const q of links.values()) clock.clearTimeout(q.timer)
       links.clear()
