@@ -11,6 +11,12 @@ export interface TypedEvents<M extends object> {
   off<K extends keyof M>(name: K, fn: (detail: M[K]) => void): void
 }
 
+/** The emitting side alone: what a service that reports events of map `M` is given. @internal */
+export interface EventSink<M extends object> {
+  has(name: keyof M): boolean
+  emit<K extends keyof M>(name: K, detail: M[K]): void
+}
+
 /**
  * The emitting side of {@link TypedEvents}, kept by the owner of the events. A listener that
  * throws does not stop the others: the error goes to `onListenerError` with the event's name.
@@ -24,7 +30,7 @@ export interface TypedEvents<M extends object> {
  * off()
  * ```
  */
-export class Emitter<M extends object> implements TypedEvents<M> {
+export class Emitter<M extends object> implements TypedEvents<M>, EventSink<M> {
   private readonly map = new Map<keyof M, Set<(d: never) => void>>()
 
   /** @param onListenerError - called when a listener throws (default: ignored) */

@@ -217,22 +217,34 @@ export interface DialCandidate {
 }
 
 /** Events of a node. */
-export interface NodeEvents {
-  'peer:connect': PeerInfo
-  'peer:disconnect': { peer: PeerInfo; reason: string; initiator: 'local' | 'remote' | 'transport' }
-  /** An outbound dial failed: from `dial()`, bootstrap, last-known or discovered addresses. */
-  'dial:failed': DialFailure
-  'client:online': ClientInfo
-  'client:update': ClientInfo
-  'client:offline': ClientInfo
-  'client:reachable': ClientInfo
-  'client:unreachable': ClientInfo
-  drop: { reason: string; peer: string | undefined; type: string | undefined }
+export interface NodeEvents extends ConnectionEvents, PresenceEvents, MetricsEvents {
   log: {
     level: 'debug' | 'info' | 'warn' | 'error'
     msg: string
     data: Record<string, unknown> | undefined
   }
+}
+
+/** Events of the links and dials (§6, §12.3). */
+export interface ConnectionEvents {
+  'peer:connect': PeerInfo
+  'peer:disconnect': { peer: PeerInfo; reason: string; initiator: 'local' | 'remote' | 'transport' }
+  /** An outbound dial failed: from `dial()`, bootstrap, last-known or discovered addresses. */
+  'dial:failed': DialFailure
+}
+
+/** Events of the presence table (§8.1, §8.2). */
+export interface PresenceEvents {
+  'client:online': ClientInfo
+  'client:update': ClientInfo
+  'client:offline': ClientInfo
+  'client:reachable': ClientInfo
+  'client:unreachable': ClientInfo
+}
+
+/** Events of the counters: each counted drop (§6.5). */
+export interface MetricsEvents {
+  drop: { reason: string; peer: string | undefined; type: string | undefined }
 }
 
 /** A frame routed toward `target_hash` between clients (§9). */

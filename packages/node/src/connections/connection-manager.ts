@@ -8,11 +8,12 @@ import type { Connections, Initiator, ServiceComponents } from '../components.ts
 import type { ResolvedConfig } from '../config.ts'
 import { type CandidateSource, Dialer } from '../dialer.ts'
 import { DialError, NodeInputError, NodeStateError, toDialErrorCode } from '../errors.ts'
+import type { EventSink } from '../events.ts'
 import { BOOTSTRAP_NODES, bootstrapFromEnv } from '../known-nodes.ts'
 import { Link, type LinkHost } from '../link.ts'
 import type { ByeReason } from '../reasons.ts'
 import { type Address, addressKey, type Connection, type Listener } from '../transport.ts'
-import type { DialCandidate, DialFailure, NodeInit, PeerInfo } from '../types.ts'
+import type { ConnectionEvents, DialCandidate, DialFailure, NodeInit, PeerInfo } from '../types.ts'
 import { keepsNewLink, sourceRefusal } from './admission.ts'
 
 /** Candidate addresses the dialer holds at most (a local choice). */
@@ -36,14 +37,13 @@ export type ConnectionManagerComponents = Pick<
   | 'knownNodes'
   | 'config'
   | 'signer'
-  | 'events'
   | 'log'
   | 'metrics'
   | 'registry'
   | 'forwarder'
   | 'discovery'
   | 'views'
->
+> & { readonly events: EventSink<ConnectionEvents> }
 
 interface PendingDial {
   resolve(p: PeerInfo): void

@@ -8,10 +8,11 @@ import { b64 } from '../b64.ts'
 import { type ClientRecord, ClientTable, type PresenceFrame } from '../client-table.ts'
 import type { TimerId } from '../clock.ts'
 import type { PresenceTable, ServiceComponents } from '../components.ts'
+import type { EventSink } from '../events.ts'
 import type { CheckedLine, Link } from '../link.ts'
 import { LOCAL, RouteTable } from '../routes.ts'
 import { TokenBucket } from '../token-bucket.ts'
-import type { ClientInfo, PresenceChange } from '../types.ts'
+import type { ClientInfo, PresenceChange, PresenceEvents } from '../types.ts'
 
 /** Interval of tombstone expiry, ms (a local choice; §8.1 gives only the TTL). */
 export const EXPIRY_INTERVAL = 60_000
@@ -37,14 +38,13 @@ export type PresenceTableComponents = Pick<
   | 'clock'
   | 'crypto'
   | 'log'
-  | 'events'
   | 'metrics'
   | 'registry'
   | 'connections'
   | 'advertiser'
   | 'routeRequests'
   | 'attachments'
->
+> & { readonly events: EventSink<PresenceEvents> }
 
 /** What the table keeps per link. */
 interface LinkPresence {

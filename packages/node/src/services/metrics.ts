@@ -1,12 +1,14 @@
 // Counters of a node: frames and bytes per type and per link, drops by reason (§6.5), BYEs by
 // reason, and named counters services add. Every drop is also a `drop` event when someone listens.
-import type { Counter, LinkCounters, Metrics, ServiceComponents } from '../components.ts'
+import type { Counter, LinkCounters, Metrics } from '../components.ts'
+import type { EventSink } from '../events.ts'
 import type { Link } from '../link.ts'
+import type { MetricsEvents } from '../types.ts'
 
 const NONE: LinkCounters = Object.freeze({ framesIn: 0, framesOut: 0 })
 
 /** @internal */
-export function createMetrics(components: Pick<ServiceComponents, 'events'>): Metrics {
+export function createMetrics(components: { readonly events: EventSink<MetricsEvents> }): Metrics {
   const framesIn: Record<string, number> = {}
   const framesOut: Record<string, number> = {}
   const drops: Record<string, number> = {}
