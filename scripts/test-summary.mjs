@@ -1,5 +1,7 @@
-// `pnpm test`: checks the layering and the README examples, builds every package and runs every
-// package's tests through turbo, then adds up the vitest JSON reports into one closing line
+// `pnpm test`: everything `pnpm lint` and `pnpm typecheck` check (Biome, publint, the layering,
+// the README examples, tsc on every package and on the workspace tooling), so that a formatting,
+// packaging or type error cannot land; then builds every package and runs every package's tests
+// through turbo, and adds up the vitest JSON reports into one closing line
 // `tests: N passed, N failed`. Exits non-zero if anything failed or a report is missing.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -35,16 +37,27 @@ function run(command, args) {
 for (const name of packages) rmSync(join(packagesDir, name, REPORT), { force: true })
 
 const problems = []
+const bin = (/** @type {string} */ name) => join(root, 'node_modules', '.bin', name)
+if (!run(bin('biome'), ['check', '.'])) {
+  problems.push('biome check failed (`pnpm format` fixes formatting)')
+}
 if (!run(process.execPath, [join(root, 'scripts', 'check-layers.mjs')])) {
   problems.push('check:deps failed')
 }
 if (!run(process.execPath, [join(root, 'scripts', 'check-readme-examples.mjs')])) {
   problems.push('a package README example does not compile')
 }
-const turbo = join(root, 'node_modules', '.bin', 'turbo')
-// dependencies-successful: a package whose own dependencies built still gets tested
-if (!run(turbo, ['run', 'build', 'test', '--continue=dependencies-successful'])) {
-  problems.push('turbo run build test failed')
+const turbo = bin('turbo')
+// dependencies-successful: a package whose own dependencies built is still checked and tested
+if (!run(turbo, ['run', 'build', 'typecheck', 'lint', '--continue=dependencies-successful'])) {
+  problems.push('turbo run build typecheck lint failed (tsc or publint)')
+}
+if (!run(bin('tsc'), ['-p', 'tsconfig.json'])) {
+  problems.push('tsc -p tsconfig.json (the workspace tooling) failed')
+}
+// the tests run on their own, not beside tsc and publint, so timing never depends on them
+if (!run(turbo, ['run', 'test', '--continue=dependencies-successful'])) {
+  problems.push('turbo run test failed')
 }
 
 let passed = 0

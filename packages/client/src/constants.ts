@@ -7,17 +7,9 @@ export const RETRY_INTERVAL = 30_000
 /** A FRIEND_REQUEST whose nonce differs from our wall clock by more is dropped (§10.1). */
 export const MAX_REQUEST_AGE = 600_000
 
-/** Hop limit a client puts on the frames it originates (§8.2, §9). */
-export const DEFAULT_TTL = 64
-
-/** Largest UTF-8 text (mtype 1) or binary message body, in bytes (§11, §13). */
-export const MAX_MESSAGE_BYTES = 32_768
-
-/** Nickname length in UTF-8 bytes (§4, §13). */
-export const MAX_NICKNAME_BYTES = 64
-
-/** Icon size in bytes (§4, §13). */
-export const MAX_ICON_BYTES = 16_384
+// The wire-level limits a client checks (hop limit §8.2/§9, message body §11, nickname and icon
+// §4) are the protocol's, defined once in @chat6/wire.
+export { DEFAULT_TTL, MAX_ICON_BYTES, MAX_MESSAGE_BYTES, MAX_NICKNAME_BYTES } from '@chat6/wire'
 
 /** mtype of UTF-8 text (§11). 2–999 are reserved by the spec, 1000–65535 are for apps. */
 export const MTYPE_TEXT = 1

@@ -1,7 +1,7 @@
 // The client's promise under random faults: whatever the schedule of sends, crashes (no
 // CLIENT_OFFLINE, in-flight frames lost), clean stops, restarts and frame loss, every message
 // sent is shown to the friend exactly once and its sender ends with an empty outbox.
-import { createVirtualClock } from '@chat6/node'
+import { createVirtualClock } from '@chat6/node/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fakeMesh } from './helpers/fakes.ts'

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { verifyProof } from '@chat6/crypto'
-import { createVirtualClock } from '@chat6/node'
+import { createVirtualClock } from '@chat6/node/testing'
 import { describe, expect, it } from 'vitest'
 import {
   type Attach,

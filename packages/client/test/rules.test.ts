@@ -1,6 +1,6 @@
 // The client's rules (§10, §11) on the fake mesh and the virtual clock: no real sleeps.
 
-import { createVirtualClock } from '@chat6/node'
+import { createVirtualClock } from '@chat6/node/testing'
 import { describe, expect, it } from 'vitest'
 import { toHex } from '../src/bytes.ts'
 import type { Friend, FriendRequest, Message, Receipt } from '../src/client.ts'

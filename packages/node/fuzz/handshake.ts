@@ -347,12 +347,7 @@ export function checkHandshake(c: HandshakeCase): void {
     count: () => {},
     log: () => {},
   }
-  const link = new Link(host, conn, '2001:db8::2', {
-    rate: 50,
-    burst: 500,
-    updateRate: 500,
-    updateBurst: 1_000,
-  })
+  const link = new Link(host, conn, '2001:db8::2')
 
   // ---- the model
   type State = 'handshake' | 'up' | 'closed'

@@ -5,9 +5,9 @@
 // 10 % hysteresis, poisoned reverse, starvation; and a presence table that evicts tombstones
 // first, then the least recently updated remote client, never a local one. After every command
 // the real tables must agree with the model.
+import { METRIC_INFINITY as INF } from '@chat6/wire'
 import fc from 'fast-check'
 import { type ClientRecord, ClientTable } from '../src/client-table.ts'
-import { METRIC_INFINITY as INF } from '../src/constants.ts'
 import { isSignificantChange, LOCAL, RouteTable } from '../src/routes.ts'
 import { runsFromEnv } from './runs.ts'
 

@@ -85,7 +85,14 @@ export function parseIPv6Loose(text: string): Uint8Array | undefined {
   return out
 }
 
-/** The scope of an address given as text. */
+/**
+ * The scope of an address given as text.
+ * @example
+ * ```ts
+ * addressScope('2001:db8::1') // 'global'
+ * addressScope('::ffff:192.0.2.1') // 'ipv4_mapped'
+ * ```
+ */
 export function addressScope(host: string): AddressScope {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return 'ipv4'
   const b = parseIPv6Loose(host)
@@ -106,7 +113,16 @@ export function scopeOf(b: Uint8Array): AddressScope {
   return 'other'
 }
 
-/** Whether an address may be dialled, accepted or disclosed under `policy` (§12.1). */
+/**
+ * Whether an address may be dialled, accepted or disclosed under `policy` (§12.1): global
+ * unicast always, loopback and ULA only when the policy allows them.
+ * @example
+ * ```ts
+ * isAllowedAddress('2001:db8::1') // true
+ * isAllowedAddress('::1') // false
+ * isAllowedAddress('::1', { allowLoopback: true }) // true
+ * ```
+ */
 export function isAllowedAddress(host: string, policy: AddressPolicy = {}): boolean {
   const scope = addressScope(host)
   return (
@@ -122,7 +138,14 @@ export function isPlainIPv6(host: string): boolean {
   return scope !== 'invalid' && scope !== 'ipv4' && scope !== 'ipv4_mapped'
 }
 
-/** The canonical text of an address, or undefined if it is not IPv6. */
+/**
+ * The canonical (RFC 5952) text of an address, or undefined if it is not IPv6.
+ * @example
+ * ```ts
+ * canonicalHost('2001:0DB8:0:0:0:0:0:1') // '2001:db8::1'
+ * canonicalHost('example.org') // undefined
+ * ```
+ */
 export function canonicalHost(host: string): string | undefined {
   const b = parseIPv6Loose(host)
   return b === undefined ? undefined : formatIPv6(b)

@@ -1,22 +1,39 @@
 // Keeps the node dialling until it has TARGET_PEERS links (§12.3): candidates from bootstrap,
 // last-known and discovered addresses, each failure retried with exponential backoff and jitter
-// on the injected clock and randomness. A dead address never blocks the others.
+// on the injected clock and randomness. A dead address never blocks the others, and one learnt
+// from a neighbour that never answered is forgotten after a few tries.
 import type { Clock, TimerId } from './clock.ts'
-import type { DialError } from './errors.ts'
+import type { DialError, DialErrorCode } from './errors.ts'
 import type { Random } from './random.ts'
 import { type Address, addressKey } from './transport.ts'
 
 /** Where a candidate address came from. */
 export type CandidateSource = 'bootstrap' | 'known' | 'discovered'
 
-interface Candidate {
+/**
+ * Failures in a row after which a discovered address that was never reached is forgotten: a
+ * neighbour may list stale or made-up addresses (§12.2), and dialling them forever at the 5-min
+ * backoff ceiling costs a connection attempt each for nothing. Bootstrap and last-known
+ * addresses are kept, as the operator or an earlier run vouched for them (§12.3).
+ */
+export const MAX_DISCOVERED_FAILURES = 5
+
+/** A candidate address as {@link Dialer.list} shows it. @internal */
+export interface CandidateView {
   addr: Address
   source: CandidateSource
   failures: number
+  /** Monotonic ms before which it is not dialled again. */
   nextAt: number
   dialing: boolean
-  /** Dials that turned out to reach ourselves are never retried. */
+  /** Whether it turned out to be this node: dials that reach ourselves are never retried. */
   self: boolean
+  lastError: DialErrorCode | undefined
+}
+
+interface Candidate extends CandidateView {
+  /** Whether a dial of it ever brought a link up. */
+  reached: boolean
 }
 
 /** @internal */
@@ -36,6 +53,8 @@ export interface DialerHost {
     source: CandidateSource
     failures: number
     retryIn: number | undefined
+    /** The address was dropped from the candidates with this failure. */
+    forgotten: boolean
   }): void
 }
 
@@ -73,7 +92,16 @@ export class Dialer {
         if (worst === undefined) continue
         this.candidates.delete(worst[0])
       }
-      this.candidates.set(k, { addr, source, failures: 0, nextAt: 0, dialing: false, self: false })
+      this.candidates.set(k, {
+        addr,
+        source,
+        failures: 0,
+        nextAt: 0,
+        dialing: false,
+        self: false,
+        reached: false,
+        lastError: undefined,
+      })
     }
   }
 
@@ -122,20 +150,28 @@ export class Dialer {
         this.dialing--
         c.failures = 0
         c.nextAt = 0
+        c.reached = true
+        c.lastError = undefined
       },
       (e: unknown) => {
         c.dialing = false
         this.dialing--
-        if ((e as DialError)?.code === 'self') c.self = true
+        const code = (e as DialError | undefined)?.code
+        if (code === 'self') c.self = true
+        if ((e as Error | undefined)?.name === 'DialError') c.lastError = code
         c.failures++
         const retryIn = this.backoff(c.failures)
         c.nextAt = this.host.clock.now() + retryIn
+        const forgotten =
+          c.source === 'discovered' && !c.reached && c.failures >= MAX_DISCOVERED_FAILURES
+        if (forgotten) this.candidates.delete(addressKey(c.addr))
         this.host.dialFailed({
           addr: c.addr,
           error: e,
           source: c.source,
           failures: c.failures,
-          retryIn: c.self || this.stopped ? undefined : retryIn,
+          retryIn: c.self || forgotten || this.stopped ? undefined : retryIn,
+          forgotten,
         })
         this.maintain()
       },
@@ -162,13 +198,18 @@ export class Dialer {
   }
 
   /** Candidate addresses, for inspection. */
-  list(): Array<{ addr: Address; source: CandidateSource; failures: number; nextAt: number }> {
-    return [...this.candidates.values()].map(({ addr, source, failures, nextAt }) => ({
-      addr,
-      source,
-      failures,
-      nextAt,
-    }))
+  list(): CandidateView[] {
+    return [...this.candidates.values()].map(
+      ({ addr, source, failures, nextAt, dialing, self, lastError }) => ({
+        addr,
+        source,
+        failures,
+        nextAt,
+        dialing,
+        self,
+        lastError,
+      }),
+    )
   }
 
   /** Dials in progress. */

@@ -29,37 +29,60 @@ export class NodeError extends Error {
 /**
  * Why a dial failed:
  * - `address`: not an IPv6 address, or outside the allow-list (§12.1);
- * - `refused`: nothing accepts connections there (or the transport failed another way);
- * - `unreachable`: no path to the host (the memory network's `cut`);
+ * - `refused`: nothing accepts connections there (ECONNREFUSED, or a transport error of no other code);
+ * - `unreachable`: no route to the network or host (ENETUNREACH, EHOSTUNREACH; the memory network's `cut`);
+ * - `timeout`: the connection attempt timed out (ETIMEDOUT);
+ * - `reset`: the connection was reset while being set up (ECONNRESET);
  * - `aborted`: the transport's dial was aborted;
  * - `closed`: the connection closed before HELLO, or the node stopped while dialling;
  * - `handshake`: the peer ended the handshake (its BYE reason is in the message);
  * - `self`: the address is this node.
  */
-export type DialErrorCode =
-  | 'address'
-  | 'refused'
-  | 'unreachable'
-  | 'aborted'
-  | 'closed'
-  | 'handshake'
-  | 'self'
+export type DialErrorCode = (typeof DIAL_ERROR_CODES)[number]
 
-const DIAL_ERROR_CODES: ReadonlySet<string> = new Set<DialErrorCode>([
+/** How a transport's connection attempt can fail, the same code in both unions. */
+const CONNECT_FAILURES = [
   'address',
   'refused',
   'unreachable',
+  'timeout',
+  'reset',
   'aborted',
-  'closed',
-  'handshake',
-  'self',
-])
+] as const
+
+/** Every {@link DialErrorCode}. @internal */
+export const DIAL_ERROR_CODES = [...CONNECT_FAILURES, 'closed', 'handshake', 'self'] as const
+
+/**
+ * Why a transport failed:
+ * - `address`: not an IPv6 address, or a remote that is not plain IPv6 (§6.1);
+ * - `listen`: could not listen (port in use, address not ours);
+ * - `refused`, `unreachable`, `timeout`, `reset`: a dial failed so (see {@link DialErrorCode});
+ * - `aborted`: the dial's signal was aborted;
+ * - `closed`: an open connection failed (the error it closed with).
+ */
+export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[number]
+
+/** Every {@link TransportErrorCode}. @internal */
+export const TRANSPORT_ERROR_CODES = [...CONNECT_FAILURES, 'listen', 'closed'] as const
+
+/** Why a node call is out of place: `not_started` (dial before start), `started`, `stopped` (start twice or after stop). */
+export type NodeStateErrorCode = (typeof NODE_STATE_ERROR_CODES)[number]
+
+/** Every {@link NodeStateErrorCode}. @internal */
+export const NODE_STATE_ERROR_CODES = ['not_started', 'started', 'stopped'] as const
+
+/** Why `attach` was refused: `attached` (a client with this key is attached already). */
+export type AttachErrorCode = (typeof ATTACH_ERROR_CODES)[number]
+
+/** Every {@link AttachErrorCode}. @internal */
+export const ATTACH_ERROR_CODES = ['attached'] as const
+
+const DIAL_CODES: ReadonlySet<string> = new Set(DIAL_ERROR_CODES)
 
 /** @internal The DialError code for a transport's error code (`refused` when unknown). */
 export function toDialErrorCode(code: unknown): DialErrorCode {
-  return typeof code === 'string' && DIAL_ERROR_CODES.has(code)
-    ? (code as DialErrorCode)
-    : 'refused'
+  return typeof code === 'string' && DIAL_CODES.has(code) ? (code as DialErrorCode) : 'refused'
 }
 
 /** A dial failed; `code` says why (see {@link DialErrorCode}). */
@@ -71,25 +94,32 @@ export class DialError extends NodeError {
   }
 }
 
-/** A transport could not listen, accept or dial: `address`, `listen`, `closed`. */
+/** A transport could not listen, dial, or keep a connection; `code` says why (see {@link TransportErrorCode}). */
 export class TransportError extends NodeError {
-  constructor(code: string, message: string, options?: NodeErrorOptions) {
+  declare readonly code: TransportErrorCode
+  constructor(code: TransportErrorCode, message: string, options?: NodeErrorOptions) {
     super(code, message, options)
     this.name = 'TransportError'
   }
 }
 
-/** The node is in the wrong state for the call: `not_started`, `started`, `stopped`. */
+/** The node is in the wrong state for the call (see {@link NodeStateErrorCode}). */
 export class NodeStateError extends NodeError {
-  constructor(code: string, message: string, options?: NodeErrorOptions) {
+  declare readonly code: NodeStateErrorCode
+  constructor(code: NodeStateErrorCode, message: string, options?: NodeErrorOptions) {
     super(code, message, options)
     this.name = 'NodeStateError'
   }
 }
 
-/** A client attachment call was refused: `attached`, `detached`, `invalid_frame`, `bad_proof`, `wrong_client`. */
+/**
+ * `attach` was refused (see {@link AttachErrorCode}). The other refusals of an attachment
+ * (detached, a stale or badly signed frame, …) are results, not errors: `AnnounceResult` and
+ * `SendResult`.
+ */
 export class AttachError extends NodeError {
-  constructor(code: string, message: string, options?: NodeErrorOptions) {
+  declare readonly code: AttachErrorCode
+  constructor(code: AttachErrorCode, message: string, options?: NodeErrorOptions) {
     super(code, message, options)
     this.name = 'AttachError'
   }

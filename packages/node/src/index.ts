@@ -1,7 +1,9 @@
 // Public face of @chat6/node: the relay node that carries frames for clients. Types, factories
-// and errors only; the classes behind them stay private.
+// and errors only; the classes behind them stay private. Test helpers (the memory network, the
+// virtual clock, seeded randomness, mesh invariants) are in `@chat6/node/testing`.
 
-import { Relay, resolveComponents } from './node.ts'
+import { resolveComponents } from './config.ts'
+import { Relay } from './node.ts'
 import { createNodeCrypto } from './node-crypto.ts'
 import { createTcpTransport } from './tcp.ts'
 import type { Chat6Node, NodeInit } from './types.ts'
@@ -13,27 +15,23 @@ export {
   canonicalHost,
   isAllowedAddress,
 } from './address.ts'
-export {
-  type Clock,
-  createVirtualClock,
-  systemClock,
-  type TimerId,
-  type VirtualClock,
-  type VirtualClockInit,
-} from './clock.ts'
-export * from './constants.ts'
-export type { CandidateSource } from './dialer.ts'
+export { type Clock, systemClock, type TimerId } from './clock.ts'
+export { DEFAULTS } from './constants.ts'
+export { type CandidateSource, MAX_DISCOVERED_FAILURES } from './dialer.ts'
 export {
   AttachError,
+  type AttachErrorCode,
   DialError,
   type DialErrorCode,
   NodeError,
   type NodeErrorOptions,
   NodeInputError,
   NodeStateError,
+  type NodeStateErrorCode,
   TransportError,
+  type TransportErrorCode,
 } from './errors.ts'
-export type { TypedEvents } from './events.ts'
+export { Emitter, type TypedEvents } from './events.ts'
 export {
   BOOTSTRAP_NODES,
   bootstrapFromEnv,
@@ -46,14 +44,6 @@ export {
 } from './known-nodes.ts'
 export { createConsoleLogger, type Logger, type LogLevel, silentLogger } from './logger.ts'
 export {
-  createMemoryNetwork,
-  type InterceptAction,
-  type InterceptEvent,
-  type MemoryLink,
-  type MemoryNetwork,
-  type MemoryNetworkInit,
-} from './memory.ts'
-export {
   createNodeCrypto,
   type DecodedLine,
   type LinkMacs,
@@ -61,9 +51,8 @@ export {
   type NodeCryptoOptions,
   type NodeSigner,
 } from './node-crypto.ts'
-export { createSeededRandom, type Random, systemRandom } from './random.ts'
+export { type Random, systemRandom } from './random.ts'
 export { BYE_REASONS, type ByeReason, type DropReason } from './reasons.ts'
-export { checkNextHopAcyclic, type NextHopView } from './routes.ts'
 export { createTcpTransport, type TcpTransportInit } from './tcp.ts'
 export {
   type Address,

@@ -28,6 +28,10 @@ export const KNOWN_NODES_FILE = 'known-nodes.json'
 /**
  * The default data directory: `$XDG_DATA_HOME/chat6`, else `~/.local/share/chat6`.
  * @param env - environment to read (default `process.env`)
+ * @example
+ * ```ts
+ * defaultDataDir({ XDG_DATA_HOME: '/var/lib' }) // '/var/lib/chat6'
+ * ```
  */
 export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
   const xdg = env.XDG_DATA_HOME
@@ -75,7 +79,14 @@ export function createFileKnownNodesStore(dir: string): KnownNodesStore {
   }
 }
 
-/** Keeps last-known nodes in memory (tests, or nodes that should remember nothing). */
+/**
+ * Keeps last-known nodes in memory (tests, or nodes that should remember nothing).
+ * @param initial - the addresses `load()` returns until the first `save()`
+ * @example
+ * ```ts
+ * const node = createNode({ knownNodes: createMemoryKnownNodesStore([{ host: '2001:db8::1', port: 7600 }]) })
+ * ```
+ */
 export function createMemoryKnownNodesStore(
   initial: Address[] = [],
 ): KnownNodesStore & { nodes: Address[] } {
@@ -116,7 +127,14 @@ export function parseBootstrapList(text: string): { nodes: Address[]; invalid: s
   return { nodes, invalid }
 }
 
-/** The addresses in `CHAT6_BOOTSTRAP` (see {@link parseBootstrapList}). */
+/**
+ * The addresses in `CHAT6_BOOTSTRAP` (see {@link parseBootstrapList}).
+ * @param env - environment to read (default `process.env`)
+ * @example
+ * ```ts
+ * bootstrapFromEnv({ CHAT6_BOOTSTRAP: '[2001:db8::1]:7600' }) // [{ host: '2001:db8::1', port: 7600 }]
+ * ```
+ */
 export function bootstrapFromEnv(env: Record<string, string | undefined> = process.env): Address[] {
   const v = env.CHAT6_BOOTSTRAP
   return v === undefined ? [] : parseBootstrapList(v).nodes

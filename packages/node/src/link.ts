@@ -1,6 +1,7 @@
 // One connection to a peer node: the HELLO handshake (§6.2), link MACs (§6.3), pre-link BYE
 // (§6.4), per-line checks and drops (§6.5, §6.6), keepalive and link metric (§7). What the
-// frames mean beyond the link is the node's business, reached through `LinkHost`.
+// frames mean beyond the link is the services' business, reached through `LinkHost`; state a
+// service keeps per link lives in that service, keyed by the link.
 
 import type { EphemeralKey } from '@chat6/crypto'
 import {
@@ -15,6 +16,7 @@ import {
   signingInput,
   ZERO_SIGNATURE,
 } from '@chat6/wire'
+import { b64 } from './b64.ts'
 import type { Clock, TimerId } from './clock.ts'
 import type { LinkMacs, NodeCrypto, NodeSigner } from './node-crypto.ts'
 import { type ByeReason, countsTowardAbuse, type DropReason } from './reasons.ts'
@@ -64,14 +66,10 @@ export interface LinkHost {
   frame(link: Link, line: CheckedLine): void
   metricChanged(link: Link): void
   drop(link: Link, reason: DropReason, type?: string): void
-  count(dir: 'in' | 'out', type: string, bytes: number): void
+  count(link: Link, dir: 'in' | 'out', type: string, bytes: number): void
   log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>): void
 }
 
-const b64 = (u: Uint8Array): string =>
-  Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('base64')
-
-/** Lines we never check the timestamp of; BYE only closes. */
 const LF = 0x0a
 const SP = 0x20
 
@@ -107,24 +105,6 @@ export class Link {
   /** Whether a line with a valid link MAC has arrived: until then the HELLO may be a replay (§6.3). */
   authenticated = false
   lastRx: number
-  /** Per-link facts the node keeps (disclosure rule, NEIGHBORS_*). */
-  firstOnlineKey: string | undefined
-  relays = false
-  neighborsAsked = false
-  lastNeighborsRequestAt = Number.NEGATIVE_INFINITY
-  readonly presenceBucket: TokenBucket
-  /**
-   * Outgoing presence of clients not yet sent on this link (client ids), coalesced; drained at
-   * the rate the neighbour accepts new keys at (§8.2, §8.4).
-   */
-  readonly presenceQueue = new Set<string>()
-  presenceTimer: TimerId | undefined
-  readonly presenceOutBucket: TokenBucket
-  /** Clients whose presence has gone out on this link: not new keys to the neighbour. */
-  readonly advertised = new Set<string>()
-  /** Outgoing presence of advertised clients, coalesced; drained at the update rate (§8.2). */
-  readonly updateQueue = new Set<string>()
-  readonly presenceUpdateBucket: TokenBucket
 
   private readonly splitter: LineSplitter
   private readonly frameBucket: TokenBucket
@@ -144,7 +124,6 @@ export class Link {
     private readonly host: LinkHost,
     readonly conn: Connection,
     remoteHost: string,
-    presenceRate: { rate: number; burst: number; updateRate: number; updateBurst: number },
   ) {
     const now = host.clock.now()
     this.role = conn.outbound ? 'I' : 'R'
@@ -156,13 +135,6 @@ export class Link {
     this.frameBucket = new TokenBucket(
       host.config.maxFramesPerSecond,
       host.config.maxFramesBurst,
-      now,
-    )
-    this.presenceBucket = new TokenBucket(presenceRate.rate, presenceRate.burst, now)
-    this.presenceOutBucket = new TokenBucket(presenceRate.rate, presenceRate.burst, now)
-    this.presenceUpdateBucket = new TokenBucket(
-      presenceRate.updateRate,
-      presenceRate.updateBurst,
       now,
     )
     this.linkKey = host.crypto.linkKey()
@@ -215,7 +187,7 @@ export class Link {
       return
     }
     const f = d.envelope.frame
-    this.host.count('in', f.type, line.length + 1)
+    this.host.count(this, 'in', f.type, line.length + 1)
     if (f.type === 'BYE') {
       this.remoteBye(f.reason)
       return
@@ -366,7 +338,7 @@ export class Link {
       const env = d.envelope
       const f = env.frame
       type = f.type
-      this.host.count('in', type, line.length + 1)
+      this.host.count(this, 'in', type, line.length + 1)
       if (f.type === 'HELLO') {
         // a second HELLO is out of place whatever it is signed with (§6.2)
         macs.skip()
@@ -464,7 +436,7 @@ export class Link {
 
   private writeBytes(bytes: Uint8Array, type: string): boolean {
     if (!this.conn.write(bytes)) return false
-    this.host.count('out', type, bytes.length)
+    this.host.count(this, 'out', type, bytes.length)
     return true
   }
 
@@ -503,10 +475,6 @@ export class Link {
     clock.clearTimeout(this.helloTimer)
     clock.clearTimeout(this.keepaliveTimer)
     clock.clearTimeout(this.idleTimer)
-    clock.clearTimeout(this.presenceTimer)
-    this.presenceQueue.clear()
-    this.updateQueue.clear()
-    this.advertised.clear()
     this.linkKey.destroy()
     this.host.linkDown(this, reason, initiator)
   }

@@ -2,7 +2,7 @@
 // table would otherwise fail later, far from its cause (a 0 ms keepalive spins the timer loop, a
 // dedupe of 0 slots divides by zero).
 import { MAX_TTL } from '@chat6/wire'
-import { BACKOFF_MAX, BACKOFF_MIN } from './constants.ts'
+import { DEFAULTS } from './constants.ts'
 import { NodeInputError } from './errors.ts'
 import type { NodeOptions } from './types.ts'
 
@@ -76,8 +76,8 @@ export function checkOptions(init: NodeOptions): void {
   if (ttl !== undefined && (!Number.isInteger(ttl) || ttl > MAX_TTL)) {
     throw new NodeInputError('defaultTtl', `must be a whole number 0..${MAX_TTL}, got ${ttl}`)
   }
-  const lo = init.backoffMin ?? BACKOFF_MIN
-  const hi = init.backoffMax ?? BACKOFF_MAX
+  const lo = init.backoffMin ?? DEFAULTS.backoffMin
+  const hi = init.backoffMax ?? DEFAULTS.backoffMax
   if (hi < lo) {
     throw new NodeInputError('backoffMax', `must be at least backoffMin (${lo}), got ${hi}`)
   }

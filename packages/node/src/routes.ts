@@ -1,6 +1,6 @@
 // The Babel route table of §8.2 as pure logic: per-neighbour routes, feasibility distance,
 // selection with hysteresis, advertisement decisions. No I/O, no clock: the node feeds it.
-import { METRIC_INFINITY } from './constants.ts'
+import { METRIC_INFINITY } from '@chat6/wire'
 
 /** The neighbour id that stands for "attached to this node". */
 export const LOCAL = '@local'

@@ -2,13 +2,35 @@
 // accept and at dial, and writes batched per tick with cork/uncork.
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { isPlainIPv6 } from './address.ts'
-import { TransportError } from './errors.ts'
+import { TransportError, type TransportErrorCode } from './errors.ts'
 import type { Address, Connection, DialOptions, Listener, Transport } from './transport.ts'
 
 /** Options of {@link createTcpTransport}. */
 export interface TcpTransportInit {
   /** Disable Nagle's algorithm (default true: lines are batched per tick instead). */
   noDelay?: boolean
+}
+
+/**
+ * The code of a failed connect by the system's reason (the message keeps the reason's text):
+ * ECONNREFUSED and anything unknown `refused`, no route `unreachable`, ETIMEDOUT `timeout`,
+ * ECONNRESET `reset`.
+ * @internal
+ */
+export function connectErrorCode(error: unknown): TransportErrorCode {
+  switch ((error as { code?: unknown } | undefined)?.code) {
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+    case 'ENETDOWN':
+    case 'EHOSTDOWN':
+      return 'unreachable'
+    case 'ETIMEDOUT':
+      return 'timeout'
+    case 'ECONNRESET':
+      return 'reset'
+    default:
+      return 'refused'
+  }
 }
 
 class TcpConnection implements Connection {
@@ -146,7 +168,7 @@ export function createTcpTransport(init: TcpTransportInit = {}): Transport {
         opts?.signal?.addEventListener('abort', onAbort, { once: true })
         socket.once('error', (e) => {
           opts?.signal?.removeEventListener('abort', onAbort)
-          reject(new TransportError('refused', e.message, { cause: e }))
+          reject(new TransportError(connectErrorCode(e), e.message, { cause: e }))
         })
         socket.once('connect', () => {
           opts?.signal?.removeEventListener('abort', onAbort)

@@ -53,7 +53,13 @@ export interface Transport {
   dial(addr: Address, opts?: DialOptions): Promise<Connection>
 }
 
-/** `host,port` as in a NEIGHBORS_RESPONSE (§3), also the key of an address in maps. */
+/**
+ * `host,port` as in a NEIGHBORS_RESPONSE (§3), also the key of an address in maps.
+ * @example
+ * ```ts
+ * addressKey({ host: '2001:db8::1', port: 7600 }) // '2001:db8::1,7600'
+ * ```
+ */
 export function addressKey(a: Address): string {
   return `${a.host},${a.port}`
 }

@@ -97,8 +97,12 @@ export interface PeerInfo {
   rtts: number[]
   /** Whether it relays for others (CLIENT_ONLINE for ≥ 2 keys, §12.2). */
   relays: boolean
-  /** Monotonic ms when the link came up. */
+  /** Monotonic ms when the link came up (uptime: `clock.now() - upAt`). */
   upAt: number
+  /** Frames received on this link, its handshake included. */
+  framesIn: number
+  /** Frames sent on this link, its handshake included. */
+  framesOut: number
 }
 
 /** A client as this node knows it (the presence table, §8.1). */
@@ -162,6 +166,8 @@ export interface NodeStats {
   clientsOnline: number
   clientsReachable: number
   attached: number
+  /** Presence frames waiting in the pacing queues of every link (§8.2). */
+  presenceQueued: number
 }
 
 /** An outbound dial that failed, as the `dial:failed` event reports it. */
@@ -184,25 +190,61 @@ export interface DialFailure {
    * it will not (`dial`, an address that is ourselves, a node stopping).
    */
   retryIn: number | undefined
+  /**
+   * Present (true) on the one failure after which the node forgets the address: one learnt from
+   * a neighbour (`discovered`) that never brought a link up, after `MAX_DISCOVERED_FAILURES` (5)
+   * failures in a row. Bootstrap and last-known addresses are never forgotten.
+   */
+  forgotten?: true
+}
+
+/** An address the node dials on its own to reach its target of peers (§12.3), as {@link Chat6Node.dialing} lists it. */
+export interface DialCandidate {
+  address: Address
+  /** Where the node has it from. */
+  source: CandidateSource
+  /** Failed dials in a row (0 once a dial brought a link up). */
+  failures: number
+  /** Whether a link to it is up, or a dial of it is under way. */
+  connected: boolean
+  /**
+   * Ms until its backoff ends and the node may dial it again (0: now, whenever the node wants
+   * more peers); undefined when connected or when it is never dialled again (this node itself).
+   */
+  nextAttemptIn: number | undefined
+  /** The code of the last failure, while it keeps failing. */
+  lastError?: DialErrorCode
 }
 
 /** Events of a node. */
-export interface NodeEvents {
-  'peer:connect': PeerInfo
-  'peer:disconnect': { peer: PeerInfo; reason: string; initiator: 'local' | 'remote' | 'transport' }
-  /** An outbound dial failed: from `dial()`, bootstrap, last-known or discovered addresses. */
-  'dial:failed': DialFailure
-  'client:online': ClientInfo
-  'client:update': ClientInfo
-  'client:offline': ClientInfo
-  'client:reachable': ClientInfo
-  'client:unreachable': ClientInfo
-  drop: { reason: string; peer: string | undefined; type: string | undefined }
+export interface NodeEvents extends ConnectionEvents, PresenceEvents, MetricsEvents {
   log: {
     level: 'debug' | 'info' | 'warn' | 'error'
     msg: string
     data: Record<string, unknown> | undefined
   }
+}
+
+/** Events of the links and dials (§6, §12.3). */
+export interface ConnectionEvents {
+  'peer:connect': PeerInfo
+  'peer:disconnect': { peer: PeerInfo; reason: string; initiator: 'local' | 'remote' | 'transport' }
+  /** An outbound dial failed: from `dial()`, bootstrap, last-known or discovered addresses. */
+  'dial:failed': DialFailure
+}
+
+/** Events of the presence table (§8.1, §8.2). */
+export interface PresenceEvents {
+  'client:online': ClientInfo
+  'client:update': ClientInfo
+  'client:offline': ClientInfo
+  'client:reachable': ClientInfo
+  'client:unreachable': ClientInfo
+}
+
+/** Events of the counters: each counted drop (§6.5). */
+export interface MetricsEvents {
+  drop: { reason: string; peer: string | undefined; type: string | undefined }
 }
 
 /** A frame routed toward `target_hash` between clients (§9). */
@@ -317,6 +359,8 @@ export interface Chat6Node extends TypedEvents<NodeEvents> {
   /** Next hop toward a client (peer id, `'local'`, or undefined): for mesh-wide invariant checks. */
   nextHop(hash: Uint8Array | string): string | undefined
   stats(): NodeStats
+  /** The addresses the node dials on its own (bootstrap, last-known, discovered) and their state. */
+  dialing(): DialCandidate[]
   /** Attaches a client; several may attach to one node. */
   attach(clientkey: Uint8Array, handler: ClientHandler): Attachment
 }

@@ -5,13 +5,11 @@ import {
   type Address,
   type Chat6Node,
   createMemoryKnownNodesStore,
-  createMemoryNetwork,
   createNode,
-  createSeededRandom,
-  createVirtualClock,
   type DialFailure,
   type NodeInit,
 } from '../src/index.ts'
+import { createMemoryNetwork, createSeededRandom, createVirtualClock } from '../src/testing.ts'
 import { createMesh, type Mesh, rawUp } from './helpers.ts'
 
 const nodes: Chat6Node[] = []

@@ -1,7 +1,8 @@
 import { sealFrame } from '@chat6/crypto'
 import { encode } from '@chat6/wire'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Chat6Node, DEFAULT_LINK_METRIC, type PeerInfo } from '../src/index.ts'
+import { DEFAULT_LINK_METRIC } from '../src/constants.ts'
+import type { Chat6Node, PeerInfo } from '../src/index.ts'
 import { createMesh, type Mesh, RawPeer } from './helpers.ts'
 
 let mesh: Mesh | undefined

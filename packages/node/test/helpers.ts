@@ -17,16 +17,18 @@ import {
   type Chat6Node,
   type Connection,
   createMemoryKnownNodesStore,
-  createMemoryNetwork,
   createNode,
   createNodeCrypto,
+  type NodeInit,
+  type RoutedFrame,
+} from '../src/index.ts'
+import {
+  createMemoryNetwork,
   createSeededRandom,
   createVirtualClock,
   type MemoryNetwork,
-  type NodeInit,
-  type RoutedFrame,
   type VirtualClock,
-} from '../src/index.ts'
+} from '../src/testing.ts'
 
 export const seededCrypto = (seed: number) => {
   const r = createSeededRandom(seed)

@@ -1,5 +1,6 @@
+import { METRIC_INFINITY } from '@chat6/wire'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Chat6Node, type ClientInfo, METRIC_INFINITY } from '../src/index.ts'
+import type { Chat6Node, ClientInfo } from '../src/index.ts'
 import {
   createMesh,
   identity,

@@ -1,7 +1,8 @@
 // The README's examples, so that they keep compiling. The quick start is only type-checked: it
 // would dial a documentation address.
 import { describe, expect, it } from 'vitest'
-import { createMemoryNetwork, createNode, createVirtualClock } from '../src/index.ts'
+import { createNode } from '../src/index.ts'
+import { createMemoryNetwork, createVirtualClock } from '../src/testing.ts'
 
 export async function quickStart(): Promise<void> {
   const node = createNode({

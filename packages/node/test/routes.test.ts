@@ -1,5 +1,5 @@
+import { METRIC_INFINITY } from '@chat6/wire'
 import { describe, expect, it } from 'vitest'
-import { METRIC_INFINITY } from '../src/constants.ts'
 import {
   checkNextHopAcyclic,
   isFeasible,

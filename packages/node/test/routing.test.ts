@@ -1,10 +1,8 @@
+import { METRIC_INFINITY } from '@chat6/wire'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  type Chat6Node,
-  checkNextHopAcyclic,
-  DEFAULT_LINK_METRIC,
-  METRIC_INFINITY,
-} from '../src/index.ts'
+import { DEFAULT_LINK_METRIC } from '../src/constants.ts'
+import type { Chat6Node } from '../src/index.ts'
+import { checkNextHopAcyclic } from '../src/testing.ts'
 import {
   createMesh,
   identity,

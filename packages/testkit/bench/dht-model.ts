@@ -5,7 +5,7 @@
 // at the size the brief asks for (3,000 nodes, 30,000 clients): hops per lookup, frames per
 // presence event, entries per node. argv: nodes (3,000), clients (30,000).
 import { createHash } from 'node:crypto'
-import { createSeededRandom } from '@chat6/node'
+import { createSeededRandom } from '@chat6/node/testing'
 import { deriveSeed } from '../src/index.ts'
 import { fmt, quantile, Report } from './report.ts'
 

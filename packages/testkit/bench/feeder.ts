@@ -13,15 +13,17 @@ import {
 import {
   type Chat6Node,
   type Connection,
-  createMemoryNetwork,
   createNode,
   createNodeCrypto,
-  createVirtualClock,
-  type MemoryNetwork,
   type NodeCrypto,
   type NodeOptions,
-  type VirtualClock,
 } from '@chat6/node'
+import {
+  createMemoryNetwork,
+  createVirtualClock,
+  type MemoryNetwork,
+  type VirtualClock,
+} from '@chat6/node/testing'
 import { createLineSplitter, decode, encode, type FrameOf } from '@chat6/wire'
 
 /** A relay under test on a memory network, with room for feeding peers. */

@@ -3,16 +3,16 @@
 // are measured. B paces presence to each neighbour at MAX_NEW_PRESENCE_PER_SECOND (§8.4), so this
 // is the time a joining node, or a node whose link flapped, waits to see everyone. Reference: the
 // same join with that rate lifted on B, i.e. what the link itself carries. argv: clients (2,000).
-import {
-  createNode,
-  MAX_CLIENTS,
-  MAX_NEW_PRESENCE_BURST,
-  MAX_NEW_PRESENCE_PER_SECOND,
-  PRESENCE_UPDATES_PER_SECOND,
-} from '@chat6/node'
+import { createNode, DEFAULTS } from '@chat6/node'
 import { type Bed, ClientPool, connectFeeder, startBed } from './feeder.ts'
 import { fmt, Report } from './report.ts'
 
+const {
+  maxClients: MAX_CLIENTS,
+  maxNewPresenceBurst: MAX_NEW_PRESENCE_BURST,
+  maxNewPresencePerSecond: MAX_NEW_PRESENCE_PER_SECOND,
+  presenceUpdatesPerSecond: PRESENCE_UPDATES_PER_SECOND,
+} = DEFAULTS
 const CLIENTS = Number(process.argv[2] ?? 2_000)
 const LATENCY = 5
 const report = new Report('join')

@@ -3,7 +3,7 @@
 // sent (against a plain flood of the same graph), hops to convergence (against the breadth-first
 // floor), wall time; per node: idle heap and heap per client entry held. One size per process, so
 // each heap figure starts clean. Run by bench/run.ts with --expose-gc.
-import { createSeededRandom } from '@chat6/node'
+import { createSeededRandom } from '@chat6/node/testing'
 import { deriveSeed } from '../src/index.ts'
 import { fmt, Report, settledHeap } from './report.ts'
 import { hopsFrom, startSim } from './sim.ts'

@@ -13,16 +13,18 @@ import {
 import {
   type Chat6Node,
   type Connection,
-  createMemoryNetwork,
   createNode,
   createNodeCrypto,
-  createSeededRandom,
-  createVirtualClock,
   type NodeOptions,
   type OutgoingPresenceFrame,
   type Transport,
-  type VirtualClock,
 } from '@chat6/node'
+import {
+  createMemoryNetwork,
+  createSeededRandom,
+  createVirtualClock,
+  type VirtualClock,
+} from '@chat6/node/testing'
 import { deriveSeed, type Edge, type Topology, topologyEdges } from '../src/index.ts'
 
 /** What a simulated mesh is made of. */

@@ -10,7 +10,8 @@ import {
   type Store,
 } from '@chat6/client'
 import type { Crypto } from '@chat6/crypto'
-import type { Chat6Node, Random, VirtualClock } from '@chat6/node'
+import type { Chat6Node, Random } from '@chat6/node'
+import type { VirtualClock } from '@chat6/node/testing'
 import { base64Encode } from '@chat6/wire'
 import { MeshInputError } from './errors.ts'
 import { type StoreSource, storeHandle } from './store.ts'

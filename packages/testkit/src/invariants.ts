@@ -1,5 +1,5 @@
 // Mesh-wide invariants checked by scenarios, named after the property of §8.2 they guard.
-import { checkNextHopAcyclic, type NextHopView } from '@chat6/node'
+import { checkNextHopAcyclic, type NextHopView } from '@chat6/node/testing'
 import { MeshInvariantError } from './errors.ts'
 import type { Mesh } from './mesh-types.ts'
 

@@ -17,6 +17,7 @@ import {
   encode,
   type Frame,
   type FrameOf,
+  ROUTED_FRAME_TYPES as ROUTED,
 } from '@chat6/wire'
 
 type Presence = FrameOf<'CLIENT_ONLINE'> | FrameOf<'CLIENT_UPDATE'> | FrameOf<'CLIENT_OFFLINE'>
@@ -45,15 +46,6 @@ export interface LiarInit {
   crypto: Crypto
   address: Address
 }
-
-const ROUTED = new Set([
-  'ROUTE_REQUEST',
-  'FRIEND_REQUEST',
-  'FRIEND_CONFIRM',
-  'MESSAGE_SEND',
-  'MESSAGE_RECV',
-  'MESSAGE_READ',
-])
 
 interface Peer {
   conn: Connection

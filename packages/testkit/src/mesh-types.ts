@@ -1,6 +1,7 @@
 // The public shapes of a mesh: what createMesh takes and the handles it gives back.
 import type { Client, ClientLimits, Message } from '@chat6/client'
-import type { Address, Chat6Node, MemoryNetwork, NodeOptions, VirtualClock } from '@chat6/node'
+import type { Address, Chat6Node, NodeOptions } from '@chat6/node'
+import type { MemoryNetwork, VirtualClock } from '@chat6/node/testing'
 import type { Frame } from '@chat6/wire'
 import type { MeshClient, MeshClientSpec } from './clients.ts'
 import type { FrameFaults } from './faults.ts'

@@ -6,13 +6,11 @@ import { createCrypto } from '@chat6/crypto'
 import {
   type Address,
   type Chat6Node,
-  createMemoryNetwork,
   createNode,
   createNodeCrypto,
-  createSeededRandom,
-  createVirtualClock,
   type NodeOptions,
 } from '@chat6/node'
+import { createMemoryNetwork, createSeededRandom, createVirtualClock } from '@chat6/node/testing'
 import { base64Encode } from '@chat6/wire'
 import { ClientPool, type ClientSlot } from './clients.ts'
 import { MeshInputError, MeshTimeoutError } from './errors.ts'

@@ -1,6 +1,6 @@
 // Delivery under churn: relays are killed and restarted (fresh node keys) while messages flow,
 // always leaving a path; every message is shown exactly once, over many seeds.
-import { createSeededRandom } from '@chat6/node'
+import { createSeededRandom } from '@chat6/node/testing'
 import { describe, expect, it } from 'vitest'
 import { delivered, shownTwice } from '../src/conditions.ts'
 import { assertNoRouteLoops } from '../src/invariants.ts'

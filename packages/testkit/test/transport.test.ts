@@ -1,6 +1,8 @@
 // The transport contract against both implementations: the in-memory network on a virtual clock
 // and TCP on ::1.
-import { createMemoryNetwork, createTcpTransport, createVirtualClock } from '@chat6/node'
+
+import { createTcpTransport } from '@chat6/node'
+import { createMemoryNetwork, createVirtualClock } from '@chat6/node/testing'
 import { describe } from 'vitest'
 import { pollUntil, transportCompliance } from '../src/compliance/index.ts'
 

@@ -2,16 +2,7 @@
 // canonical line codec of §2–§5.2, the stream splitter, and the wire-level constants of §13.
 export { base64Decode, base64Encode } from './base64.ts'
 export { checkFrame } from './check.ts'
-export {
-  type DecodeResult,
-  decode,
-  type Envelope,
-  encode,
-  encodeToString,
-  hashInput,
-  signingInput,
-  ZERO_SIGNATURE,
-} from './codec.ts'
+export { type DecodeResult, decode, type Envelope, ZERO_SIGNATURE } from './codec.ts'
 export {
   DEFAULT_TTL,
   HASH_BYTES,
@@ -28,6 +19,7 @@ export {
   SIGNATURE_BYTES_HELLO,
   SIGNATURE_BYTES_MAC,
 } from './constants.ts'
+export { encode, encodeToString, hashInput, signingInput } from './encode.ts'
 export {
   DECODE_ERROR_CODES,
   type DecodeErrorCode,
@@ -58,6 +50,8 @@ export {
   neighborSchema,
   neighborsRequestSchema,
   neighborsResponseSchema,
+  ROUTED_FRAME_TYPES,
+  type RoutedFrameType,
   routeRequestSchema,
 } from './schema.ts'
 export { PER_HOP_FIELDS } from './spec.ts'

@@ -240,6 +240,34 @@ export type FrameType = keyof typeof frameSchemas
  */
 export const FRAME_TYPES = Object.keys(frameSchemas) as readonly FrameType[]
 
+/** A frame type routed hop by hop toward `target_hash` and forwarded once per MSGHASH (§8.3, §9). */
+export type RoutedFrameType =
+  | 'ROUTE_REQUEST'
+  | 'FRIEND_REQUEST'
+  | 'FRIEND_CONFIRM'
+  | 'MESSAGE_SEND'
+  | 'MESSAGE_RECV'
+  | 'MESSAGE_READ'
+
+/**
+ * The routed frame types (§8.3, §9): a node forwards each MSGHASH of these at most once, and
+ * drops a repeat before checking its link MAC.
+ *
+ * @example
+ * ```ts
+ * ROUTED_FRAME_TYPES.has('MESSAGE_SEND') // true
+ * ROUTED_FRAME_TYPES.has('CLIENT_ONLINE') // false
+ * ```
+ */
+export const ROUTED_FRAME_TYPES: ReadonlySet<FrameType> = new Set<RoutedFrameType>([
+  'ROUTE_REQUEST',
+  'FRIEND_REQUEST',
+  'FRIEND_CONFIRM',
+  'MESSAGE_SEND',
+  'MESSAGE_RECV',
+  'MESSAGE_READ',
+])
+
 /**
  * Any frame, discriminated on `type`. Binary fields are `Uint8Array`, `nickname` a string,
  * numbers plain `number`s, `neighbor` an array of `{ ip, port }`.

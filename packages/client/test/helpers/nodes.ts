@@ -1,13 +1,8 @@
 // Real @chat6/node nodes for the integration tests: on the in-memory network and virtual clock,
 // or over TCP on ::1 with the system clock.
 import { createCrypto } from '@chat6/crypto'
-import {
-  type Chat6Node,
-  createMemoryNetwork,
-  createNode,
-  createVirtualClock,
-  type VirtualClock,
-} from '@chat6/node'
+import { type Chat6Node, createNode } from '@chat6/node'
+import { createMemoryNetwork, createVirtualClock, type VirtualClock } from '@chat6/node/testing'
 
 /** Fast, deterministic-enough primitives: scrypt is the only slow part and tests lower it. */
 export const crypto = createCrypto()

@@ -9,11 +9,10 @@ import {
   type Address,
   type Chat6Node,
   createMemoryKnownNodesStore,
-  createMemoryNetwork,
   createNode,
   createNodeCrypto,
-  createVirtualClock,
 } from '@chat6/node'
+import { createMemoryNetwork, createVirtualClock } from '@chat6/node/testing'
 import { createLineSplitter, decode, type Frame } from '@chat6/wire'
 import { describe, expect, it } from 'vitest'
 

@@ -260,7 +260,7 @@ describe('NEIGHBORS_RESPONSE poisoning (§12.2)', () => {
   })
 
   it('error: loopback entries are refused by a node that does not allow loopback (in-memory network, global addresses)', async () => {
-    const { createMemoryNetwork, createVirtualClock } = await import('@chat6/node')
+    const { createMemoryNetwork, createVirtualClock } = await import('@chat6/node/testing')
     const clock = createVirtualClock()
     const net = createMemoryNetwork({ clock, latency: 1 })
     const t = net.transport('2001:db8:1::1')

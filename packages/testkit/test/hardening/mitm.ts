@@ -2,19 +2,12 @@
 // that have no other link, answers keepalives, and forwards presence and routed frames from one
 // side to the other (ttl − 1, fresh link MAC). A test hook may rewrite or drop any routed frame on
 // the way, which is every power a malicious relay has; it also records everything it saw.
-import type { Address, Connection, VirtualClock } from '@chat6/node'
-import type { Frame } from '@chat6/wire'
+import type { Address, Connection } from '@chat6/node'
+import type { VirtualClock } from '@chat6/node/testing'
+import { type Frame, ROUTED_FRAME_TYPES as ROUTED } from '@chat6/wire'
 import type { Mesh } from '../../src/index.ts'
 import { EvilPeer, type Waiter } from './evil-peer.ts'
 
-const ROUTED = new Set([
-  'ROUTE_REQUEST',
-  'FRIEND_REQUEST',
-  'FRIEND_CONFIRM',
-  'MESSAGE_SEND',
-  'MESSAGE_RECV',
-  'MESSAGE_READ',
-])
 const PRESENCE = new Set(['CLIENT_ONLINE', 'CLIENT_UPDATE', 'CLIENT_OFFLINE'])
 
 /** What the relay does with a routed frame from side `from` (0 or 1): a frame to send, or drop. */
