@@ -584,7 +584,8 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     let after = p.flownTo
     let contiguous = true // everything up to `after` is in flight
     while (p.inFlight.size < limits.maxInFlight) {
-      const page = store.outbox(p.record.key, {
+      const page = store.outbox({
+        peer: p.record.key,
         after,
         limit: limits.maxInFlight - p.inFlight.size,
       })
@@ -617,7 +618,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     const frame = protocol.sealMessage(session, p.record.hash, m, m.body)
     const result = link.send(frame)
     if (result.ok && m.state === 'queued') {
-      const changed = store.advance(m.peer, m.chatid, m.msgid, true, 'sent')
+      const changed = store.advance(m, 'sent')
       if (changed) emitReceipt(changed)
     }
     p.inFlight.set(
@@ -631,7 +632,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
             p.flownTo = Math.min(p.flownTo, m.seq - 1)
             return
           }
-          const current = store.getMessage(m.peer, m.chatid, m.msgid, true)
+          const current = store.getMessage(m)
           if (current && (current.state === 'queued' || current.state === 'sent')) {
             transmit(p, current)
           } else {
@@ -728,9 +729,10 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     if (!session || !protocol.openReceipt(session, frame)) return
     const state = frame.type === 'MESSAGE_READ' ? 'read' : 'delivered'
     const id = toHex(frame.msgid)
-    const changed = store.advance(p.record.key, frame.chatid, frame.msgid, true, state)
+    const ref = { peer: p.record.key, chatid: frame.chatid, msgid: frame.msgid, outgoing: true }
+    const changed = store.advance(ref, state)
     if (p.inFlight.has(id)) {
-      const current = changed ?? store.getMessage(p.record.key, frame.chatid, frame.msgid, true)
+      const current = changed ?? store.getMessage(ref)
       if (current && current.state !== 'queued' && current.state !== 'sent') {
         clock.clearTimeout(p.inFlight.get(id))
         p.inFlight.delete(id)
@@ -937,7 +939,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
       time: clock.wallNow(),
     })
     pump(p)
-    return toMessage(store.getMessage(record.peer, record.chatid, record.msgid, true) ?? record)
+    return toMessage(store.getMessage(record) ?? record)
   }
 
   const markRead: Client['markRead'] = async (ref, options) => {
@@ -945,12 +947,12 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     const p = peerByKey(ref.peer)
     const read = { peer: ref.peer, chatid: ref.chatid, msgid: ref.msgid }
     if (p && ready(p)) {
-      if (store.advance(read.peer, read.chatid, read.msgid, false, 'read')) sendRead(p, read)
+      if (store.advance({ ...read, outgoing: false }, 'read')) sendRead(p, read)
       return
     }
     // not keyed: the receipt is kept in the same transaction as the state, so neither is lost
     store.transaction(() => {
-      const changed = store.advance(read.peer, read.chatid, read.msgid, false, 'read')
+      const changed = store.advance({ ...read, outgoing: false }, 'read')
       if (changed && p) store.putPendingRead(read)
     })
   }

@@ -45,8 +45,9 @@ export type {
   MessageRecord,
   MessageState,
   NewMessage,
-  OutboxPage,
+  OutboxQuery,
   PendingReadRecord,
   RequestRecord,
   Store,
+  StoredMessageRef,
 } from './store/types.ts'

@@ -390,7 +390,7 @@ describe('messages (§11)', () => {
       'a store that ignores the outbox page',
       (): Store => {
         const s = createMemoryStore()
-        return { ...s, outbox: (peer) => s.outbox(peer) }
+        return { ...s, outbox: (query) => s.outbox({ peer: query?.peer }) }
       },
     ],
   ])(

@@ -398,18 +398,18 @@ function sqliteStore(db: Database.Database): Store {
       const existing = q.getMessage.get(message.peer, message.chatid, message.msgid, 0) as Row
       return { message: toMessage(existing), inserted: false }
     },
-    getMessage: (peer, chatid, msgid, outgoing) => {
+    getMessage: ({ peer, chatid, msgid, outgoing }) => {
       const row = q.getMessage.get(peer, chatid, msgid, outgoing ? 1 : 0) as Row | undefined
       return row && toMessage(row)
     },
-    advance: (peer, chatid, msgid, outgoing, state) => {
+    advance: ({ peer, chatid, msgid, outgoing }, state) => {
       // incoming 'received' and outgoing 'delivered' share rank 2; store the rank
       const out = outgoing ? 1 : 0
       const result = q.advance.run({ peer, chatid, msgid, outgoing: out, state: rank(state) })
       if (result.changes === 0) return undefined
       return toMessage(q.getMessage.get(peer, chatid, msgid, out) as Row)
     },
-    outbox: (peer, { after = 0, limit = -1 } = {}) =>
+    outbox: ({ peer, after = 0, limit = -1 } = {}) =>
       ((peer ? q.outboxPeer.all(peer, after, limit) : q.outboxAll.all(after, limit)) as Row[]).map(
         toMessage,
       ),
