@@ -4,6 +4,7 @@ import { type Client, DEFAULT_LIMITS, startCore } from '../../src/client.ts'
 import type { Clock } from '../../src/clock.ts'
 import { StoreError } from '../../src/errors.ts'
 import type { Attach } from '../../src/link.ts'
+import type { ServiceFactory } from '../../src/services/service.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { Store } from '../../src/store/types.ts'
 import { type FakeProtocol, type fakeMesh, fakeProtocol } from './fakes.ts'
@@ -27,6 +28,8 @@ export async function fakeClient(
     limits?: Partial<typeof DEFAULT_LIMITS>
     /** Attaches to the mesh (default: `mesh.attach`); wrap it to change what the link reports. */
     attach?: Attach
+    /** Services added beside the built-in ones. */
+    services?: ServiceFactory[]
   } = {},
 ): Promise<Harnessed> {
   const protocol = fakeProtocol(opts.key)
@@ -48,6 +51,7 @@ export async function fakeClient(
     identity,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     attach: (handlers) => (opts.attach ?? mesh.attach)(protocol.key, handlers),
+    ...(opts.services ? { services: opts.services } : {}),
   })
   return { client, store, protocol, key: protocol.key }
 }
