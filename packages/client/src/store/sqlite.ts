@@ -1,5 +1,6 @@
 // SQLite Store on better-sqlite3: one database file per client, WAL journal, synchronous=FULL
 // so that a committed write (a message we are about to acknowledge) survives a crash.
+import { chmodSync, closeSync, constants, openSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { copyBytes } from '../bytes.ts'
 import { StoreError, type StoreErrorCode } from '../errors.ts'
@@ -156,7 +157,31 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Opens (creating if needed) the SQLite database file of one client and migrates it.
+ * Makes sure the database file exists and only its owner may read it: it holds the identity
+ * (maybe unsealed) and the history. SQLite creates files 0644, and gives the -wal and -shm it
+ * makes the database file's mode, so a file created 0600 here keeps all three private; one left
+ * 0644 by an older build is tightened if it is ours. A failure here is left to SQLite to report.
+ */
+function makePrivate(path: string): void {
+  if (path === '' || path === ':memory:') return
+  try {
+    closeSync(openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600))
+    return
+  } catch {
+    // it exists (or cannot be made: SQLite says why)
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      const { mode, uid } = statSync(file)
+      if ((mode & 0o077) !== 0 && uid === process.getuid?.()) chmodSync(file, mode & 0o700)
+    } catch {
+      // absent, or not ours to change
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed, mode 0600) the SQLite database file of one client and migrates it.
  *
  * @param path - the database file, normally `<data dir>/client.db`
  * @returns a Store backed by that file
@@ -168,6 +193,7 @@ export interface SqliteStoreOptions {
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   let db: Database.Database
+  makePrivate(path)
   try {
     db = new Database(path, { timeout: options.busyTimeout ?? 5000 })
   } catch (error) {
