@@ -63,8 +63,10 @@ const SQLITE_CODES: [string, StoreErrorCode][] = [
   ['SQLITE_READONLY', 'readonly'],
 ]
 
-/** Maps a driver error (by its SQLITE_* code, extended codes included) to a StoreError. */
-function toStoreError(error: unknown, what: string): StoreError {
+/**
+ * @internal Maps a driver error (by its SQLITE_* code, extended codes included) to a StoreError.
+ */
+export function toStoreError(error: unknown, what: string): StoreError {
   if (error instanceof StoreError) return error
   const code = String((error as { code?: unknown })?.code ?? '')
   const hit = SQLITE_CODES.find(([prefix]) => code === prefix || code.startsWith(`${prefix}_`))
