@@ -32,12 +32,27 @@ export interface Messages {
   undelivered(): Message[]
 }
 
-/** A stored message as the app sees it. */
+/**
+ * A stored message as the app sees it: the record, and its text when it is mtype 1.
+ *
+ * @example
+ * ```ts
+ * const page = store.history(chatid, { limit: 50 }).map(toMessage)
+ * ```
+ */
 export function toMessage(record: MessageRecord): Message {
   return { ...record, text: record.mtype === MTYPE_TEXT ? fromUtf8(record.body) : undefined }
 }
 
-/** The receipt event of an outgoing message that moved to `state`, if it is one to report. */
+/**
+ * The receipt event of an outgoing message that moved to `sent`, `delivered` or `read`.
+ *
+ * @example
+ * ```ts
+ * const receipt = receiptOf(changed)
+ * if (receipt) events.emit('receipt', receipt)
+ * ```
+ */
 export function receiptOf(m: MessageRecord): Receipt | undefined {
   if (m.state !== 'sent' && m.state !== 'delivered' && m.state !== 'read') return undefined
   return { peer: m.peer, chatid: m.chatid, msgid: m.msgid, state: m.state }

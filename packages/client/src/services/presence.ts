@@ -33,7 +33,15 @@ export interface Presence {
   onChange(change: PresenceChange): void
 }
 
-/** Throws ClientError `invalid_argument` unless `nickname` is 1..64 UTF-8 bytes, no control characters (§4). */
+/**
+ * Throws ClientError `invalid_argument` unless `nickname` is 1..64 UTF-8 bytes without control
+ * characters (§4).
+ *
+ * @example
+ * ```ts
+ * checkNickname('alice')
+ * ```
+ */
 export function checkNickname(nickname: string): void {
   const n = utf8(nickname).length
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the check is for control characters
@@ -45,7 +53,14 @@ export function checkNickname(nickname: string): void {
   }
 }
 
-/** Throws ClientError `invalid_argument` unless `icon` is absent or 1..16384 bytes (§4). */
+/**
+ * Throws ClientError `invalid_argument` unless `icon` is absent or 1..16384 bytes (§4).
+ *
+ * @example
+ * ```ts
+ * checkIcon(undefined)
+ * ```
+ */
 export function checkIcon(icon: Uint8Array | undefined): void {
   if (icon !== undefined && (icon.length < 1 || icon.length > MAX_ICON_BYTES)) {
     throw new ClientError('invalid_argument', `icon must be 1..${MAX_ICON_BYTES} bytes`)

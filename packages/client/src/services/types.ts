@@ -29,10 +29,24 @@ export interface PeerState {
   keyed: boolean
 }
 
-/** The friend is online and reachable: sessions are made only now (§10.4). */
+/**
+ * The friend is online and reachable: sessions are made only now (§10.4).
+ *
+ * @example
+ * ```ts
+ * if (available(peer)) sessions.offer(peer)
+ * ```
+ */
 export const available = (p: PeerState): boolean => p.online && p.reachable
 
-/** Keyed and still available: messages and receipts may go now (§11.1). */
+/**
+ * Keyed and still available: messages and receipts may go now (§11.1).
+ *
+ * @example
+ * ```ts
+ * if (ready(peer)) payloads.sendEphemeral(peer, typing)
+ * ```
+ */
 export const ready = (p: PeerState): boolean => p.keyed && available(p)
 
 /** What services tell each other about a friend, through {@link Hooks}. */
