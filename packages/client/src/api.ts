@@ -2,7 +2,7 @@
 // events, the options of each call, and the Client interface itself. client.ts implements it.
 import type { TypedEvents } from './events.ts'
 import type { SafetyNumber } from './protocol.ts'
-import type { MessageState } from './store/types.ts'
+import type { MessageRecord } from './store/types.ts'
 
 /** A friend as the app sees it: the stored record plus live presence and session state. */
 export interface Friend {
@@ -46,22 +46,10 @@ export interface FriendRequest {
   conflictsWith: Uint8Array | undefined
 }
 
-/** A message in history, incoming or outgoing. */
-export interface Message {
-  /** Local order; pass as `before` to page history. */
-  seq: number
-  /** Client key of the other side (sender if incoming, recipient if outgoing). */
-  peer: Uint8Array
-  chatid: Uint8Array
-  msgid: Uint8Array
-  outgoing: boolean
-  mtype: number
-  body: Uint8Array
+/** A message in history, incoming or outgoing: the stored record and its text. */
+export interface Message extends MessageRecord {
   /** The UTF-8 text when mtype is 1 and the body is valid UTF-8. */
   text: string | undefined
-  state: MessageState
-  /** Wall-clock ms when stored. */
-  time: number
 }
 
 /** Identifies one message. */

@@ -29,23 +29,6 @@ import {
 } from './services/types.ts'
 import type { IdentityRecord, Store } from './store/types.ts'
 
-export type {
-  CallOptions,
-  Client,
-  ClientEvents,
-  Friend,
-  FriendRef,
-  FriendRequest,
-  HistoryOptions,
-  Message,
-  MessageRef,
-  Receipt,
-  SendOptions,
-  StopOptions,
-} from './api.ts'
-export { type ClientLimits, DEFAULT_LIMITS } from './limits.ts'
-export { checkIcon, checkNickname }
-
 /** What the core needs, already resolved by createClient. */
 export interface CoreComponents {
   store: Store

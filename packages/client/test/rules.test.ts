@@ -2,8 +2,8 @@
 
 import { createVirtualClock } from '@chat6/node'
 import { describe, expect, it } from 'vitest'
+import type { Friend, FriendRequest, Message, Receipt } from '../src/api.ts'
 import { toHex } from '../src/bytes.ts'
-import type { Friend, FriendRequest, Message, Receipt } from '../src/client.ts'
 import { createMemoryStore } from '../src/store/memory.ts'
 import type { Store } from '../src/store/types.ts'
 import { type Carried, fakeMesh, fakeProtocol, sha256 } from './helpers/fakes.ts'

@@ -3,8 +3,8 @@
 // (ephemeral), while every other mtype is still stored as a message (§11.1).
 import { createVirtualClock } from '@chat6/node'
 import { describe, expect, it } from 'vitest'
+import type { Message, Receipt } from '../src/api.ts'
 import { toHex } from '../src/bytes.ts'
-import type { Message, Receipt } from '../src/client.ts'
 import type { IncomingPayload } from '../src/services/payloads.ts'
 import type { ServiceComponents, ServiceFactory } from '../src/services/service.ts'
 import { fakeMesh } from './helpers/fakes.ts'

@@ -1,8 +1,10 @@
 // Builds clients on the fake mesh and fake protocol for the state-machine tests.
 import { randomBytes } from 'node:crypto'
-import { type Client, DEFAULT_LIMITS, startCore } from '../../src/client.ts'
+import type { Client } from '../../src/api.ts'
+import { startCore } from '../../src/client.ts'
 import type { Clock } from '../../src/clock.ts'
 import { StoreError } from '../../src/errors.ts'
+import { DEFAULT_LIMITS } from '../../src/limits.ts'
 import type { Attach } from '../../src/link.ts'
 import type { ServiceFactory } from '../../src/services/service.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
