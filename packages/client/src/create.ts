@@ -10,20 +10,16 @@ import {
   sealSecret,
 } from '@chat6/crypto'
 import type { Chat6Node } from '@chat6/node'
+import type { Client } from './api.ts'
 import { copyBytes, equalBytes } from './bytes.ts'
-import {
-  type Client,
-  type ClientLimits,
-  checkIcon,
-  checkNickname,
-  DEFAULT_LIMITS,
-  startCore,
-} from './client.ts'
+import { startCore } from './client.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { createCryptoProtocol } from './crypto-protocol.ts'
 import { ClientError, checkSignal, StoreError } from './errors.ts'
+import { type ClientLimits, DEFAULT_LIMITS } from './limits.ts'
 import type { Attach } from './link.ts'
 import { attachTo } from './node-link.ts'
+import { checkIcon, checkNickname } from './services/presence.ts'
 import type { IdentityRecord, Store } from './store/types.ts'
 
 /** Options of {@link createClient}. */

@@ -4,7 +4,6 @@ export type {
   CallOptions,
   Client,
   ClientEvents,
-  ClientLimits,
   Friend,
   FriendRef,
   FriendRequest,
@@ -14,7 +13,7 @@ export type {
   Receipt,
   SendOptions,
   StopOptions,
-} from './client.ts'
+} from './api.ts'
 export type { Clock, TimerId } from './clock.ts'
 export * from './constants.ts'
 export { type ClientOptions, createClient } from './create.ts'
@@ -25,6 +24,7 @@ export {
   type StoreErrorCode,
 } from './errors.ts'
 export type { TypedEvents } from './events.ts'
+export type { ClientLimits } from './limits.ts'
 export type {
   Attach,
   LinkHandlers,
@@ -45,8 +45,9 @@ export type {
   MessageRecord,
   MessageState,
   NewMessage,
-  OutboxPage,
+  OutboxQuery,
   PendingReadRecord,
   RequestRecord,
   Store,
+  StoredMessageRef,
 } from './store/types.ts'

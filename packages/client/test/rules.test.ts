@@ -2,8 +2,8 @@
 
 import { createVirtualClock } from '@chat6/node/testing'
 import { describe, expect, it } from 'vitest'
+import type { Friend, FriendRequest, Message, Receipt } from '../src/api.ts'
 import { toHex } from '../src/bytes.ts'
-import type { Friend, FriendRequest, Message, Receipt } from '../src/client.ts'
 import { createMemoryStore } from '../src/store/memory.ts'
 import type { Store } from '../src/store/types.ts'
 import { type Carried, fakeMesh, fakeProtocol, sha256 } from './helpers/fakes.ts'
@@ -224,6 +224,33 @@ describe('friends (§10)', () => {
     expect(b.store.getRequest(sha256(a.key))?.nonce).toBe(now + 20)
   })
 
+  it('behavior: forged requests do not spend a sender’s rate limit: it is charged only once the proof verifies (§10.5)', async () => {
+    const { clock, mesh, b } = await setup()
+    const ev = record(b.client)
+    const key = new Uint8Array(32).fill(5)
+    const honest = fakeProtocol(key)
+    // an outsider on its own attachment sends requests that claim `key`, with proofs that fail
+    const forger = mesh.attach(new Uint8Array(32).fill(6), {
+      onFrame() {},
+      onPresence() {},
+      refreshPresence: async () => {
+        throw new Error('unused')
+      },
+    })
+    const now = clock.wallNow()
+    for (let i = 1; i <= 10; i++) {
+      const { frame } = honest.offer(b.key, now + i)
+      forger.send({ ...frame, proof: new Uint8Array(64) })
+    }
+    await clock.tick()
+    expect(ev['friend-request']).toBeUndefined()
+    // the real owner of `key` asks at once: its bucket is still full
+    forger.send(honest.offer(b.key, now + 20).frame)
+    await clock.tick()
+    expect(ev['friend-request']).toHaveLength(1)
+    expect(b.store.getRequest(sha256(key))?.nonce).toBe(now + 20)
+  })
+
   it('behavior: a stranger using a friend’s nickname is flagged, and stays flagged once added', async () => {
     const { clock, mesh, a, b } = await friends()
     const mallory = await fakeClient(mesh, clock, { nickname: 'bob' })
@@ -390,7 +417,7 @@ describe('messages (§11)', () => {
       'a store that ignores the outbox page',
       (): Store => {
         const s = createMemoryStore()
-        return { ...s, outbox: (peer) => s.outbox(peer) }
+        return { ...s, outbox: (query) => s.outbox({ peer: query?.peer }) }
       },
     ],
   ])(

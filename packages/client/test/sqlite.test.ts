@@ -1,15 +1,25 @@
 // Delivery across restarts, crashes, a full disk and a damaged file, on real SQLite files.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createVirtualClock } from '@chat6/node/testing'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Message } from '../src/client.ts'
+import type { Message } from '../src/api.ts'
 import type { StoreError } from '../src/errors.ts'
 import { createSqliteStore, SCHEMA_VERSION, type SqliteStoreOptions } from '../src/store/sqlite.ts'
 import { fakeMesh } from './helpers/fakes.ts'
 import { fakeClient, type Harnessed } from './helpers/harness.ts'
+import { message } from './store-contract.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'chat6-client-sqlite-'))
 const mounts: string[] = []
@@ -208,6 +218,30 @@ describe.each(modes)('sqlite: disk full (%s)', (mode) => {
     expect(await a.client.outbox()).toEqual([])
     await b2.client.stop()
     await a.client.stop()
+  })
+})
+
+describe('sqlite: file modes', () => {
+  const modes = (path: string) =>
+    [path, `${path}-wal`, `${path}-shm`].map((f) => (statSync(f).mode & 0o777).toString(8))
+
+  it('behavior: the database, its WAL and its shm are created readable by their owner only (0600)', () => {
+    const path = join(newDir(), 'client.db')
+    const store = createSqliteStore(path)
+    store.addOutgoing(message()) // a write: the WAL now holds history
+    expect([`${path}-wal`, `${path}-shm`].every(existsSync)).toBe(true)
+    expect(modes(path)).toEqual(['600', '600', '600'])
+    store.close()
+  })
+
+  it('behavior: a file an older build left world-readable is made private when opened', () => {
+    const path = join(newDir(), 'client.db')
+    createSqliteStore(path).close()
+    chmodSync(path, 0o644)
+    const store = createSqliteStore(path)
+    store.addOutgoing(message())
+    expect(modes(path)).toEqual(['600', '600', '600'])
+    store.close()
   })
 })
 

@@ -16,6 +16,7 @@ import {
   type RequestRecord,
   STATE_RANK,
   type Store,
+  type StoredMessageRef,
 } from './types.ts'
 
 interface Data {
@@ -32,8 +33,8 @@ interface Data {
   seq: number
 }
 
-function messageKey(peer: Uint8Array, chatid: Uint8Array, msgid: Uint8Array, out: boolean) {
-  return `${out ? 'o' : 'i'}:${toHex(peer)}:${toHex(chatid)}:${toHex(msgid)}`
+function messageKey({ peer, chatid, msgid, outgoing }: StoredMessageRef) {
+  return `${outgoing ? 'o' : 'i'}:${toHex(peer)}:${toHex(chatid)}:${toHex(msgid)}`
 }
 
 const clone = <T>(value: T): T => structuredClone(value)
@@ -202,7 +203,7 @@ export function createMemoryStore(): Store {
     },
     addOutgoing: (message: NewMessage) => {
       const d = open()
-      const key = messageKey(message.peer, message.chatid, message.msgid, true)
+      const key = messageKey({ ...message, outgoing: true })
       if (d.messages.has(key)) throw new StoreError('failed', 'duplicate outgoing message id')
       const record = { ...clone(message), outgoing: true, seq: nextSeq(d) }
       set(d.messages, key, record)
@@ -211,25 +212,24 @@ export function createMemoryStore(): Store {
     },
     addIncoming: (message: NewMessage) => {
       const d = open()
-      const key = messageKey(message.peer, message.chatid, message.msgid, false)
+      const key = messageKey({ ...message, outgoing: false })
       const existing = d.messages.get(key)
       if (existing) return { message: clone(existing), inserted: false }
       const record = { ...clone(message), outgoing: false, seq: nextSeq(d) }
       set(d.messages, key, record)
       return { message: clone(record), inserted: true }
     },
-    getMessage: (peer, chatid, msgid, outgoing) =>
-      clone(open().messages.get(messageKey(peer, chatid, msgid, outgoing))),
-    advance: (peer, chatid, msgid, outgoing, state: MessageState) => {
+    getMessage: (ref) => clone(open().messages.get(messageKey(ref))),
+    advance: (ref, state: MessageState) => {
       const d = open()
-      const key = messageKey(peer, chatid, msgid, outgoing)
+      const key = messageKey(ref)
       const record = d.messages.get(key)
       if (!record || STATE_RANK[record.state] >= STATE_RANK[state]) return undefined
       assign(record, 'state', state)
       if (!inOutbox(record)) del(d.outbox, key)
       return clone(record)
     },
-    outbox: (peer, { after = 0, limit = Number.POSITIVE_INFINITY } = {}) => {
+    outbox: ({ peer, after = 0, limit = Number.POSITIVE_INFINITY } = {}) => {
       const hex = peer && toHex(peer)
       const out: MessageRecord[] = []
       for (const m of open().outbox.values()) {
@@ -255,12 +255,12 @@ export function createMemoryStore(): Store {
     },
     putPendingRead: (read) => {
       const d = open()
-      const key = messageKey(read.peer, read.chatid, read.msgid, false)
+      const key = messageKey({ ...read, outgoing: false })
       const { peer, chatid, msgid } = read
       if (!d.pendingReads.has(key)) set(d.pendingReads, key, clone({ peer, chatid, msgid }))
     },
     deletePendingRead: (read) => {
-      del(open().pendingReads, messageKey(read.peer, read.chatid, read.msgid, false))
+      del(open().pendingReads, messageKey({ ...read, outgoing: false }))
     },
     deletePendingReads: (peer) => {
       const d = open()

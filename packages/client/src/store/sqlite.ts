@@ -1,5 +1,6 @@
 // SQLite Store on better-sqlite3: one database file per client, WAL journal, synchronous=FULL
 // so that a committed write (a message we are about to acknowledge) survives a crash.
+import { chmodSync, closeSync, constants, openSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { copyBytes } from '../bytes.ts'
 import { StoreError, type StoreErrorCode } from '../errors.ts'
@@ -62,8 +63,10 @@ const SQLITE_CODES: [string, StoreErrorCode][] = [
   ['SQLITE_READONLY', 'readonly'],
 ]
 
-/** Maps a driver error (by its SQLITE_* code, extended codes included) to a StoreError. */
-function toStoreError(error: unknown, what: string): StoreError {
+/**
+ * @internal Maps a driver error (by its SQLITE_* code, extended codes included) to a StoreError.
+ */
+export function toStoreError(error: unknown, what: string): StoreError {
   if (error instanceof StoreError) return error
   const code = String((error as { code?: unknown })?.code ?? '')
   const hit = SQLITE_CODES.find(([prefix]) => code === prefix || code.startsWith(`${prefix}_`))
@@ -156,7 +159,31 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Opens (creating if needed) the SQLite database file of one client and migrates it.
+ * Makes sure the database file exists and only its owner may read it: it holds the identity
+ * (maybe unsealed) and the history. SQLite creates files 0644, and gives the -wal and -shm it
+ * makes the database file's mode, so a file created 0600 here keeps all three private; one left
+ * 0644 by an older build is tightened if it is ours. A failure here is left to SQLite to report.
+ */
+function makePrivate(path: string): void {
+  if (path === '' || path === ':memory:') return
+  try {
+    closeSync(openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600))
+    return
+  } catch {
+    // it exists (or cannot be made: SQLite says why)
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      const { mode, uid } = statSync(file)
+      if ((mode & 0o077) !== 0 && uid === process.getuid?.()) chmodSync(file, mode & 0o700)
+    } catch {
+      // absent, or not ours to change
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed, mode 0600) the SQLite database file of one client and migrates it.
  *
  * @param path - the database file, normally `<data dir>/client.db`
  * @returns a Store backed by that file
@@ -168,6 +195,7 @@ export interface SqliteStoreOptions {
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   let db: Database.Database
+  makePrivate(path)
   try {
     db = new Database(path, { timeout: options.busyTimeout ?? 5000 })
   } catch (error) {
@@ -398,18 +426,18 @@ function sqliteStore(db: Database.Database): Store {
       const existing = q.getMessage.get(message.peer, message.chatid, message.msgid, 0) as Row
       return { message: toMessage(existing), inserted: false }
     },
-    getMessage: (peer, chatid, msgid, outgoing) => {
+    getMessage: ({ peer, chatid, msgid, outgoing }) => {
       const row = q.getMessage.get(peer, chatid, msgid, outgoing ? 1 : 0) as Row | undefined
       return row && toMessage(row)
     },
-    advance: (peer, chatid, msgid, outgoing, state) => {
+    advance: ({ peer, chatid, msgid, outgoing }, state) => {
       // incoming 'received' and outgoing 'delivered' share rank 2; store the rank
       const out = outgoing ? 1 : 0
       const result = q.advance.run({ peer, chatid, msgid, outgoing: out, state: rank(state) })
       if (result.changes === 0) return undefined
       return toMessage(q.getMessage.get(peer, chatid, msgid, out) as Row)
     },
-    outbox: (peer, { after = 0, limit = -1 } = {}) =>
+    outbox: ({ peer, after = 0, limit = -1 } = {}) =>
       ((peer ? q.outboxPeer.all(peer, after, limit) : q.outboxAll.all(after, limit)) as Row[]).map(
         toMessage,
       ),

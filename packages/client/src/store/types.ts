@@ -55,6 +55,7 @@ export interface RequestRecord {
   conflictsWith: Uint8Array | undefined
 }
 
+/** A key we never answer: the user rejected its request or blocked it. */
 export interface BlockedRecord {
   hash: Uint8Array
   key: Uint8Array
@@ -78,6 +79,7 @@ export interface MessageRecord {
   time: number
 }
 
+/** A message to store; the store assigns its `seq`. */
 export type NewMessage = Omit<MessageRecord, 'seq'>
 
 /**
@@ -91,14 +93,30 @@ export interface PendingReadRecord {
   msgid: Uint8Array
 }
 
+/**
+ * Names one stored message: the other side, the chat, the message id, and the direction (an
+ * incoming and an outgoing message may share the other three). A {@link MessageRecord} is one.
+ */
+export interface StoredMessageRef {
+  /** Client key of the other side. */
+  peer: Uint8Array
+  chatid: Uint8Array
+  msgid: Uint8Array
+  /** True for a message we sent, false for one we received. */
+  outgoing: boolean
+}
+
 /** Which part of the outbox to read. */
-export interface OutboxPage {
+export interface OutboxQuery {
+  /** Only messages to this client key (default: to everyone). */
+  peer?: Uint8Array
   /** Only messages with seq above this (default 0: from the start). */
   after?: number
   /** At most this many (default: all). */
   limit?: number
 }
 
+/** Which page of a chat's history to read. */
 export interface HistoryQuery {
   /** Only messages with seq below this. */
   before?: number
@@ -107,7 +125,7 @@ export interface HistoryQuery {
 
 /**
  * Persistent state of one client. Methods throw `StoreError` (by name) with code `full`,
- * `corrupt`, `io`, `busy`, `readonly` or `closed`; a failed call changes nothing.
+ * `corrupt`, `io`, `busy`, `readonly`, `closed` or `failed`; a failed call changes nothing.
  */
 export interface Store {
   getMeta(key: string): string | undefined
@@ -139,26 +157,20 @@ export interface Store {
    * stored record and whether it was new.
    */
   addIncoming(message: NewMessage): { message: MessageRecord; inserted: boolean }
-  getMessage(
-    peer: Uint8Array,
-    chatid: Uint8Array,
-    msgid: Uint8Array,
-    outgoing: boolean,
-  ): MessageRecord | undefined
-  /** Moves a message to a higher-ranked state; returns the record if it changed. */
-  advance(
-    peer: Uint8Array,
-    chatid: Uint8Array,
-    msgid: Uint8Array,
-    outgoing: boolean,
-    state: MessageState,
-  ): MessageRecord | undefined
+  /** The message `ref` names, e.g. `getMessage({ peer, chatid, msgid, outgoing: true })`. */
+  getMessage(ref: StoredMessageRef): MessageRecord | undefined
   /**
-   * Outgoing messages in state queued or sent, in seq order; to one peer if given; with a page,
-   * only those with seq above `after` and at most `limit` of them (the client reads only what
-   * its send window can take).
+   * Moves the message `ref` names to a higher-ranked state, e.g.
+   * `advance({ peer, chatid, msgid, outgoing: true }, 'delivered')`; returns the record if it
+   * changed, undefined if it is missing or already at that state or past it.
    */
-  outbox(peer?: Uint8Array, page?: OutboxPage): MessageRecord[]
+  advance(ref: StoredMessageRef, state: MessageState): MessageRecord | undefined
+  /**
+   * Outgoing messages in state queued or sent, in seq order; to one `peer` if given; only those
+   * with seq above `after`, and at most `limit` of them (the client reads only what its send
+   * window can take).
+   */
+  outbox(query?: OutboxQuery): MessageRecord[]
   /** Up to `limit` messages of a chat with seq < before, returned oldest first. */
   history(chatid: Uint8Array, query: HistoryQuery): MessageRecord[]
 

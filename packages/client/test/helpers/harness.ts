@@ -1,9 +1,12 @@
 // Builds clients on the fake mesh and fake protocol for the state-machine tests.
 import { randomBytes } from 'node:crypto'
-import { type Client, DEFAULT_LIMITS, startCore } from '../../src/client.ts'
+import type { Client } from '../../src/api.ts'
+import { startCore } from '../../src/client.ts'
 import type { Clock } from '../../src/clock.ts'
 import { StoreError } from '../../src/errors.ts'
+import { DEFAULT_LIMITS } from '../../src/limits.ts'
 import type { Attach } from '../../src/link.ts'
+import type { ServiceFactory } from '../../src/services/service.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { Store } from '../../src/store/types.ts'
 import { type FakeProtocol, type fakeMesh, fakeProtocol } from './fakes.ts'
@@ -27,6 +30,8 @@ export async function fakeClient(
     limits?: Partial<typeof DEFAULT_LIMITS>
     /** Attaches to the mesh (default: `mesh.attach`); wrap it to change what the link reports. */
     attach?: Attach
+    /** Services added beside the built-in ones. */
+    services?: ServiceFactory[]
   } = {},
 ): Promise<Harnessed> {
   const protocol = fakeProtocol(opts.key)
@@ -48,6 +53,7 @@ export async function fakeClient(
     identity,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     attach: (handlers) => (opts.attach ?? mesh.attach)(protocol.key, handlers),
+    ...(opts.services ? { services: opts.services } : {}),
   })
   return { client, store, protocol, key: protocol.key }
 }
