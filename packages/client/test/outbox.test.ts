@@ -1,6 +1,6 @@
 // The outbox and its delivery window (§11, §11.1) on their own: a memory Store, the virtual clock
 // and a fake send function that records what would have gone to the node. No client, no mesh.
-import { createVirtualClock } from '@chat6/node'
+import { createVirtualClock } from '@chat6/node/testing'
 import { describe, expect, it } from 'vitest'
 import { toHex } from '../src/bytes.ts'
 import type { SendResult } from '../src/link.ts'

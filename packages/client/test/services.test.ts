@@ -1,7 +1,7 @@
 // The extension point (src/services/service.ts): a service added beside the built-in ones hears
 // about friends, takes the payloads of its mtype, and sends durably (outbox) or once
 // (ephemeral), while every other mtype is still stored as a message (§11.1).
-import { createVirtualClock } from '@chat6/node'
+import { createVirtualClock } from '@chat6/node/testing'
 import { describe, expect, it } from 'vitest'
 import type { Message, Receipt } from '../src/api.ts'
 import { toHex } from '../src/bytes.ts'
