@@ -174,18 +174,38 @@ function parse(src: Uint8Array, end: number): DecodeResult {
   if (timestamp < 0 || scanned !== tsEnd) return fail('bad_timestamp', 'TIMESTAMP is not a uint')
   const spec = findType(src, tsEnd + 1, typeEnd)
   if (spec === undefined) return fail('unknown_type', 'not a frame type of §4')
-
-  // Fields. Each value parser finds where its value ends, so the line is read once, not once
-  // to find spaces and again to decode.
-  const fields = spec.fields
   const frame: Record<string, unknown> = { type: spec.type, timestamp }
+  const hashInputEnd = _parseFields(spec, src, typeEnd, end, frame)
+  if (typeof hashInputEnd !== 'number') return { ok: false, error: hashInputEnd }
+  return {
+    ok: true,
+    envelope: { signature, hash, frame: frame as Frame },
+    hashInput: view(src, tsEnd + 1, hashInputEnd),
+    signingInput: view(src, sigEnd + 1, end),
+  }
+}
+
+/**
+ * @internal Reads the fields of `spec` from `src[p..end)`, where `p` is just past the type name,
+ * into `frame`. Each value parser finds where its value ends, so the line is read once, not once
+ * to find spaces and again to decode. Returns where the hash input ends (§5.1), or the error.
+ * The frame decoder uses it after the header; so does the payload decoder of §17 (payloads/).
+ */
+export function _parseFields(
+  spec: _TypeSpec,
+  src: Uint8Array,
+  p: number,
+  end: number,
+  frame: Record<string, unknown>,
+): number | WireError {
+  const fail = _wireError
+  const fields = spec.fields
   for (const f of fields) if (f.repeat > 0) frame[f.name] = []
   let seen = 0
   let last = -1
   let reps = 0
   let count = 0
-  let hashInputEnd = typeEnd
-  let p = typeEnd
+  let hashInputEnd = p
   while (p < end) {
     const start = p + 1
     if (start === end) return fail('bad_structure', 'trailing space')
@@ -244,12 +264,7 @@ function parse(src: Uint8Array, end: number): DecodeResult {
     ) as _FieldSpec
     return fail('missing_field', `${spec.type} needs ${missing.name}`, missing.name)
   }
-  return {
-    ok: true,
-    envelope: { signature, hash, frame: frame as Frame },
-    hashInput: view(src, tsEnd + 1, hashInputEnd),
-    signingInput: view(src, sigEnd + 1, end),
-  }
+  return hashInputEnd
 }
 
 /** A view, not a subarray: a Node Buffer's subarray is a Buffer, and we hand out plain bytes. */

@@ -13,7 +13,7 @@ import { type DecodeErrorCode, WireEncodeError } from './errors.ts'
 import { parseIPv6 } from './ipv6.ts'
 import { _bytes } from './pool.ts'
 import type { Frame } from './schema.ts'
-import { type _FieldSpec, _specs } from './spec.ts'
+import { type _FieldSpec, _specs, type _TypeSpec } from './spec.ts'
 import { _textToBytes } from './text.ts'
 
 const SP = 0x20
@@ -100,7 +100,29 @@ function write(
   const spec = _specs.get(frame.type)
   if (spec === undefined)
     return encodeFail('unknown_type', `unknown frame type ${String(frame.type)}`)
-  const record = frame as unknown as Record<string, unknown>
+  return writeSpec(spec, frame as unknown as Record<string, unknown>, signature, hash, mode, omit)
+}
+
+/**
+ * @internal `TYPE *(SP name=value)` of an object of `spec`, checked as {@link encode} checks
+ * frames: a frame's hash input, or the line of a §17 payload (payloads/).
+ */
+export function _writeFields(
+  spec: _TypeSpec,
+  record: Record<string, unknown>,
+): Uint8Array<ArrayBuffer> {
+  return writeSpec(spec, record, undefined, undefined, Mode.Hash, undefined)
+}
+
+function writeSpec(
+  spec: _TypeSpec,
+  record: Record<string, unknown>,
+  signature: Uint8Array | undefined,
+  hash: Uint8Array | undefined,
+  mode: Mode,
+  omit: string | undefined,
+): Uint8Array<ArrayBuffer> {
+  const frame = record as { timestamp?: unknown }
   for (const k in record) {
     if (k !== 'type' && k !== 'timestamp' && !spec.byName.has(k)) {
       encodeFail('unknown_field', `${spec.type} has no field ${k}`, k)
@@ -117,7 +139,8 @@ function write(
       encodeFail('bad_hash', `hash must be ${HASH_BYTES} bytes`)
     }
     const t = frame.timestamp
-    if (!Number.isSafeInteger(t) || t < 0) encodeFail('bad_timestamp', 'timestamp must be a uint')
+    if (!Number.isSafeInteger(t) || (t as number) < 0)
+      encodeFail('bad_timestamp', 'timestamp must be a uint')
     ts = String(t)
     len += _b64Length(HASH_BYTES) + 1 + ts.length + 1
   }

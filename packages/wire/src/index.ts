@@ -28,6 +28,21 @@ export {
 } from './errors.ts'
 export { formatIPv6, parseIPv6 } from './ipv6.ts'
 export {
+  decodePayload,
+  encodePayload,
+  MAX_CAPS,
+  MAX_NOTE_BYTES,
+  PAYLOAD_TYPES,
+  type Payload,
+  type PayloadOf,
+  type PayloadResult,
+  type PayloadType,
+  type PayloadTypeSpec,
+  payloadMtype,
+  profileSchema,
+  typingSchema,
+} from './payloads/index.ts'
+export {
   byeSchema,
   clientOfflineSchema,
   clientOnlineSchema,

@@ -310,3 +310,20 @@ export type FrameOf<T extends FrameType> = Extract<Frame, { type: T }>
 
 /** One `neighbor` of a NEIGHBORS_RESPONSE. */
 export type Neighbor = z.infer<typeof neighborSchema>
+
+/** @internal Field constructors of §3, for the payload schemas of §19 (payloads/). */
+export const _field = {
+  b64,
+  uint,
+  text,
+  token,
+  /** A field that may repeat up to `max` times, consecutively (§2); `item` gives its kind. */
+  repeated<T extends z.ZodType>(item: T, max: number) {
+    const kind = _fieldKinds.get(item)
+    if (kind === undefined) throw new Error('@chat6/wire: a repeated field needs a field kind')
+    return z
+      .array(item)
+      .max(max)
+      .register(_fieldKinds, { ...kind, repeat: max })
+  },
+}

@@ -1,7 +1,7 @@
 // The codec's view of §4, derived once from the zod schemas: per type, its fields in canonical
 // order with their wire form. Deriving it keeps the schemas the single source of truth.
 import * as z from 'zod'
-import { _fieldKinds, FRAME_TYPES, type FrameType, frameSchemas } from './schema.ts'
+import { _fieldKinds, FRAME_TYPES, frameSchemas } from './schema.ts'
 
 /**
  * Fields a relay rewrites per hop (§4). They come last in every type and are left out of the
@@ -30,7 +30,7 @@ export interface _FieldSpec {
 
 /** @internal */
 export interface _TypeSpec {
-  type: FrameType
+  type: string
   typeBytes: Uint8Array
   fields: _FieldSpec[]
   byName: Map<string, _FieldSpec>
@@ -41,10 +41,14 @@ export interface _TypeSpec {
 const ascii = (s: string) => new TextEncoder().encode(s)
 const perHop: ReadonlySet<string> = new Set(PER_HOP_FIELDS)
 
-function build(type: FrameType): _TypeSpec {
+/**
+ * @internal The codec's view of one object schema: frames here, end-to-end payloads (§19) in
+ * payloads/. Keys other than `type` and `timestamp` are the fields, in canonical order.
+ */
+export function _buildSpec(type: string, shape: Record<string, z.ZodType>): _TypeSpec {
   const fields: _FieldSpec[] = []
   let requiredMask = 0
-  for (const [name, schema] of Object.entries(frameSchemas[type].shape)) {
+  for (const [name, schema] of Object.entries(shape)) {
     if (name === 'type' || name === 'timestamp') continue
     const optional = schema instanceof z.ZodOptional
     const inner = optional ? (schema as z.ZodOptional).unwrap() : schema
@@ -78,7 +82,9 @@ function build(type: FrameType): _TypeSpec {
 }
 
 /** @internal Spec of every type, by type name. */
-export const _specs: ReadonlyMap<string, _TypeSpec> = new Map(FRAME_TYPES.map((t) => [t, build(t)]))
+export const _specs: ReadonlyMap<string, _TypeSpec> = new Map(
+  FRAME_TYPES.map((t) => [t, _buildSpec(t, frameSchemas[t].shape)]),
+)
 
 /** @internal Specs grouped by the length of their type name, for matching type bytes. */
 export const _specsByTypeLength: ReadonlyMap<number, readonly _TypeSpec[]> = (() => {
