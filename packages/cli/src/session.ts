@@ -1,20 +1,20 @@
 // A session: the client of the data dir, open on a node of its own in this process. It holds
 // client.sock for as long as it is open, which locks the data dir and lets other chat6
 // commands on the same data dir run inside it (forwarded) instead of failing.
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { type Client, createClient, createSqliteStore, type Store } from '@chat6/client'
 import type { Chat6Node } from '@chat6/node'
 import { parseCommand } from './args.ts'
 import { readConfig } from './config.ts'
 import { type Context, makeContext } from './context.ts'
+import { checkIdentityDir } from './data-dir.ts'
 import { type ControlServer, probe, requestControl, serveControl } from './control.ts'
 import { CliError, formatError, toCliError } from './errors.ts'
 import { EXIT } from './exit-codes.ts'
 import { toHex } from './format.ts'
 import { type NetworkPlan, networkPlan, startNode, waitForPeer } from './network.ts'
 import { nodeStatus } from './node-status.ts'
-import { unlockPassphrase } from './passphrase.ts'
+import { withPassphrase } from './passphrase.ts'
 import { onShutdown } from './shutdown.ts'
 import { findCommand } from './spec.ts'
 
@@ -57,13 +57,11 @@ export function registerSessionCommands(runners: Readonly<Record<string, Session
 
 /**
  * Opens the store of the data dir, or says why not.
- * @throws CliError `not_found` when there is no identity
+ * @throws CliError `not_found` when there is no identity; `failed` when the data dir cannot be
+ *   read (permission denied, not a directory)
  */
-export function openStore(ctx: Context): Store {
-  if (!existsSync(ctx.files.store))
-    throw new CliError('not_found', `no identity in ${ctx.files.dir}`, {
-      hint: "create one with 'chat6 init --nick NAME' (or pick another --data-dir)",
-    })
+export async function openStore(ctx: Context): Promise<Store> {
+  await checkIdentityDir(ctx.files)
   const store = createSqliteStore(ctx.files.store)
   if (store.getIdentity() === undefined) {
     store.close()
@@ -107,10 +105,7 @@ async function handleForwarded(
  * @throws CliError `conflict` (data dir in use), `not_found` (no identity), `passphrase`, `network`
  */
 export async function openSession(ctx: Context): Promise<Session> {
-  if (!existsSync(ctx.files.store))
-    throw new CliError('not_found', `no identity in ${ctx.files.dir}`, {
-      hint: "create one with 'chat6 init --nick NAME' (or pick another --data-dir)",
-    })
+  await checkIdentityDir(ctx.files)
   const config = await readConfig(ctx.files.config)
   const plan = await networkPlan(ctx.parsed.values, config, false)
   let session: Session | undefined
@@ -150,18 +145,24 @@ export async function openSession(ctx: Context): Promise<Session> {
   let node: Chat6Node | undefined
   let store: Store | undefined
   try {
-    store = openStore(ctx)
-    const sealed = store.getIdentity()?.sealed === true
-    const passphrase = sealed ? await unlockPassphrase(ctx) : undefined
-    node = await startNode(plan, ctx.files.dir)
-    const client = await createClient({
-      node,
-      store,
-      ...(passphrase === undefined ? {} : { passphrase }),
-    })
+    store = await openStore(ctx)
+    const opened = store
+    const sealed = opened.getIdentity()?.sealed === true
+    const started = async (): Promise<Chat6Node> => {
+      const n = node ?? (await startNode(plan, ctx.files.dir))
+      node = n
+      return n
+    }
+    const open = async (passphrase?: string) =>
+      createClient({
+        node: await started(),
+        store: opened,
+        ...(passphrase === undefined ? {} : { passphrase }),
+      })
+    const client = sealed ? await withPassphrase(ctx, open) : await open()
     store = undefined
     const startedAt = Date.now()
-    const liveNode = node
+    const liveNode = await started()
     let settling: Promise<boolean> | undefined
     let closing: Promise<void> | undefined
     const ctrl = control

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { clockReply, echoReply } from '../src/bots.ts'
@@ -118,7 +118,11 @@ describe('config and bots', () => {
     expect(await readConfig(file)).toEqual(EMPTY_CONFIG)
     const c = { peers: ['[::1]:7600'], listen: undefined, allowLoopback: true, allowUla: false }
     await writeConfig(file, c)
-    expect(await readConfig(file)).toEqual(c)
+    expect(await readConfig(file)).toEqual({ ...c, chat: {} })
+    // init's network settings leave the chat screen's sections as the user wrote them
+    writeFileSync(file, JSON.stringify({ notify: { bell: false }, peers: [] }))
+    await writeConfig(file, c)
+    expect((await readConfig(file)).chat).toEqual({ notify: { bell: false } })
     await writeConfig(file, { ...c, peers: ['10.0.0.1:1'] })
     await expect(readConfig(file)).rejects.toThrow(/config\.json is not valid/)
   })
