@@ -4,8 +4,8 @@
 import { constants, existsSync, statSync } from 'node:fs'
 import { access, mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { DataFiles } from './paths.ts'
 import { CliError } from './errors.ts'
+import type { DataFiles } from './paths.ts'
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code
 

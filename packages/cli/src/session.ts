@@ -7,8 +7,8 @@ import type { Chat6Node } from '@chat6/node'
 import { parseCommand } from './args.ts'
 import { readConfig } from './config.ts'
 import { type Context, makeContext } from './context.ts'
+import { type ControlServer, serveControl } from './control.ts'
 import { checkIdentityDir } from './data-dir.ts'
-import { type ControlServer, probe, requestControl, serveControl } from './control.ts'
 import { CliError, formatError, toCliError } from './errors.ts'
 import { EXIT } from './exit-codes.ts'
 import { toHex } from './format.ts'
@@ -46,6 +46,22 @@ async function hasNodesToDial(ctx: Context): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+/** Longest a clean stop waits for its CLIENT_OFFLINE to leave the node, ms. */
+export const OFFLINE_FLUSH_MS = 1000
+
+const offlineSent = (node: Chat6Node) => node.stats().framesOut.CLIENT_OFFLINE ?? 0
+
+/**
+ * Waits (at most {@link OFFLINE_FLUSH_MS}) until the node has sent the CLIENT_OFFLINE that
+ * client.stop() announced: the node paces presence, and stopping it at once would drop the
+ * queued frame, leaving friends to see us "online but unreachable" until it expires.
+ */
+async function untilOfflineSent(node: Chat6Node, before: number): Promise<void> {
+  const end = Date.now() + OFFLINE_FLUSH_MS
+  while (node.peers().length > 0 && offlineSent(node) <= before && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 20))
 }
 
 /** Runs forwarded commands (see commands/index.ts), set once to avoid an import cycle. */
@@ -188,7 +204,9 @@ export async function openSession(ctx: Context): Promise<Session> {
       },
       close: () => {
         closing ??= (async () => {
+          const sent = offlineSent(liveNode)
           await client.stop().catch(() => {})
+          await untilOfflineSent(liveNode, sent)
           await liveNode.stop().catch(() => {})
           await ctrl.close()
         })()
@@ -204,53 +222,18 @@ export async function openSession(ctx: Context): Promise<Session> {
   }
 }
 
-/** Runs a session command: forwarded to a running session on the data dir, or in its own. */
-export function sessionRunner(
-  cmd: SessionCommand,
-  validate?: (ctx: Context) => void,
-): (ctx: Context) => Promise<number> {
-  return async (ctx) => {
-    // a bad argument is reported before a passphrase is asked or a node started
-    validate?.(ctx)
-    if (!ctx.forwarded && (await probe(ctx.files.clientSocket))) return forward(ctx)
-    const session = await openSession(ctx)
-    // Ctrl-C ends the command cleanly: offline announced, store closed, socket removed
-    const offSignal = onShutdown((signal) => {
-      ctx.err(`chat6: ${signal}: stopping\n`)
-      session.close().finally(() => process.exit(130))
-    })
-    try {
-      return await cmd(ctx, session)
-    } finally {
-      offSignal()
-      await session.close()
-    }
+/** Runs a session command in a session of its own (the data dir is not held by another). */
+export async function runInOwnSession(ctx: Context, cmd: SessionCommand): Promise<number> {
+  const session = await openSession(ctx)
+  // Ctrl-C ends the command cleanly: offline announced, store closed, socket removed
+  const offSignal = onShutdown((signal) => {
+    ctx.err(`chat6: ${signal}: stopping\n`)
+    session.close().finally(() => process.exit(130))
+  })
+  try {
+    return await cmd(ctx, session)
+  } finally {
+    offSignal()
+    await session.close()
   }
-}
-
-/** Runs the command in the process that holds the data dir's client, relaying its output. */
-async function forward(ctx: Context): Promise<number> {
-  let exit: number = EXIT.FAILURE
-  let ended = false
-  await requestControl(
-    ctx.files.clientSocket,
-    {
-      op: 'run',
-      argv: [ctx.parsed.spec.name, ...ctx.parsed.argv],
-      stdoutIsTTY: ctx.io.stdout.isTTY === true,
-    },
-    (r) => {
-      if ('out' in r) ctx.out(r.out)
-      else if ('err' in r) ctx.err(r.err)
-      else if ('exit' in r) {
-        exit = r.exit
-        ended = true
-      } else if ('error' in r) {
-        ctx.err(`chat6: error: ${r.error}\n`)
-        ended = true
-      }
-    },
-  )
-  if (!ended) throw new CliError('failed', 'the chat6 process holding this data dir went away')
-  return exit
 }

@@ -71,7 +71,15 @@ const status: NodeStatus = {
   listen: '[::]:7600',
   uptimeSeconds: 5,
   peers: [
-    { id: 'peer1234567890', remote: '[::1]:1', direction: 'inbound', listenPort: 1, rttMs: 1.5 },
+    {
+      id: 'peer1234567890',
+      address: '[::1]:7601',
+      remote: '[::1]:50312',
+      direction: 'inbound',
+      listenPort: 7601,
+      rttMs: 1.5,
+      upSeconds: 3725,
+    },
   ],
   clients: { known: 3, online: 2, reachable: 2, attached: 0 },
   framesRelayed: 42,
@@ -87,7 +95,17 @@ describe('status and logs', () => {
     expect(statusLine(status)).toBe(
       'status: 1 peer, 3 clients known (2 online), 42 frames relayed, 7 dropped (rate_limit 5, bad_frame 2)',
     )
-    expect(statusText(status)).toMatch(/peers\s+1\n.*\[::1\]:1\s+inbound\s+1.5 ms/)
+    const text = statusText(status)
+    // a header row, and an inbound peer by the port it listens on, not its ephemeral one
+    expect(text).toContain(
+      'peers       1\n  ADDRESS     DIR  RTT     UP          NODE\n  [::1]:7601  in   1.5 ms  1 h 02 min  peer12345678…\n',
+    )
+    // a relay with no client attached says nothing of local deliveries
+    expect(text).toContain('frames      42 relayed, 100 in, 90 out\n')
+    expect(text).not.toContain('delivered')
+    expect(
+      statusText({ ...status, role: 'client', clients: { ...status.clients, attached: 1 } }),
+    ).toContain(', 0 delivered to clients here')
   })
   it('behavior: event lines are timestamped text or JSON', () => {
     const out: string[] = []

@@ -4,10 +4,11 @@ import { readConfig } from '../config.ts'
 import type { Context } from '../context.ts'
 import { CliError } from '../errors.ts'
 import { EXIT } from '../exit-codes.ts'
-import { openSession } from '../session.ts'
+import { openSession, registerSessionCommands } from '../session.ts'
 import { onShutdown } from '../shutdown.ts'
 import { runChatScreen } from '../tui/app.ts'
 import { chatSettings } from '../tui/settings.ts'
+import { SESSION_COMMANDS } from './session-commands.ts'
 
 /** Runs the interactive chat. */
 export async function runChat(ctx: Context): Promise<number> {
@@ -17,6 +18,8 @@ export async function runChat(ctx: Context): Promise<number> {
     })
   // a mistake in config.json is said before a passphrase is asked or a node started
   const settings = chatSettings(await readConfig(ctx.files.config), ctx.files.config)
+  // while it runs, scripting commands on the same data dir are forwarded to it
+  registerSessionCommands(SESSION_COMMANDS)
   const session = await openSession(ctx)
   // SIGTERM and SIGINT still restore the terminal and go offline cleanly
   const stop = new AbortController()

@@ -15,6 +15,7 @@ import { EXIT } from '../exit-codes.ts'
 import { fingerprint, sanitize, table, toBase64, toHex } from '../format.ts'
 import { networkPlan } from '../network.ts'
 import { givenPassphrase, promptHidden } from '../passphrase.ts'
+import { qrLines } from '../qr.ts'
 import { openStore } from '../session.ts'
 
 /** What `whoami` shows. */
@@ -174,7 +175,15 @@ export async function runWhoami(ctx: Context): Promise<number> {
   try {
     const id = store.getIdentity()
     if (id === undefined) throw new CliError('not_found', `no identity in ${ctx.files.dir}`)
-    printWho(ctx, describe(ctx, id.key, id.nickname, id.sealed))
+    const who = describe(ctx, id.key, id.nickname, id.sealed)
+    printWho(ctx, who)
+    if (ctx.parsed.values.qr === true && !ctx.json) {
+      const color =
+        ctx.io.stdout.isTTY === true &&
+        ctx.io.env.NO_COLOR === undefined &&
+        ctx.io.env.TERM !== 'dumb'
+      ctx.out(`\n${qrLines(who.key, { color }).join('\n')}\n`)
+    }
     return EXIT.OK
   } finally {
     store.close()

@@ -2,7 +2,7 @@
 // command says what happened on the status line, including when nothing needed doing.
 import type { Client } from '@chat6/client'
 import { CliError } from '../errors.ts'
-import { sanitize, toBase64, toHex } from '../format.ts'
+import { sanitize, shortHash, toBase64, toHex } from '../format.ts'
 import { qrLines } from '../qr.ts'
 import { pickRequest, requestLabel } from '../requests.ts'
 import { parseKey, resolveNamed } from '../resolve.ts'
@@ -86,7 +86,9 @@ export async function runChatInput(cmd: ChatInput, a: ActionContext): Promise<vo
       const r = oneRequest(cmd.who, m)
       const f = await client.accept(r.key)
       m.selected = toHex(f.hash)
-      m.notices.set(`accepted ${requestLabel(r)}: you are friends`)
+      m.notices.set(
+        `accepted ${nameOf(f)} ${shortHash(f.hash)}: you are friends (/verify compares safety numbers)`,
+      )
       return
     }
     case 'reject': {

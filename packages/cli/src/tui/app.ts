@@ -3,7 +3,7 @@
 // frames with plain ANSI sequences (alternate screen, only changed rows), so it works in any
 // terminal, over SSH too.
 import { emitKeypressEvents } from 'node:readline'
-import { MAX_MESSAGE_BYTES, type Client } from '@chat6/client'
+import { type Client, MAX_MESSAGE_BYTES } from '@chat6/client'
 import { clientHash } from '@chat6/crypto'
 import type { Chat6Node } from '@chat6/node'
 import type { HostPort } from '../addr.ts'
@@ -135,7 +135,7 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
     const cmd = message
       ? line.trim() === ''
         ? ({ kind: 'empty' } as const)
-        : ({ kind: 'message', text: line } as const)
+        : ({ kind: 'message', text: line.replace(/\s+$/, '') } as const)
       : parseChatInput(line)
     if (cmd.kind === 'message') {
       const bytes = utf8Length(cmd.text)

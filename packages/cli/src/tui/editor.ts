@@ -81,9 +81,12 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping control characters
 const TYPED_CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g
 
-/** The text of a paste: line ends as `\n`, tabs kept, every other control character dropped. */
+/**
+ * The text of a paste: line ends as `\n`, tabs kept, every other control character dropped, and
+ * the line end that copying whole lines leaves at the end taken off.
+ */
 export function cleanPaste(raw: string): string {
-  return raw.replace(/\r\n?/g, '\n').replace(CONTROLS, '')
+  return raw.replace(/\r\n?/g, '\n').replace(CONTROLS, '').replace(/\n$/, '')
 }
 
 /** The line (start and end offsets) around offset `i`. */

@@ -50,8 +50,10 @@ export function watchNetwork(
       failing.delete(formatHostPort(p.remote))
       failing.delete(addr)
       out.clear(`dial:${addr}`)
+      const what =
+        p.direction === 'inbound' ? `a peer connected from ${addr}` : `connected to ${addr}`
       if (had || node.peers().length === 1)
-        out.notice(`connected to ${addr} (${plural(node.peers().length)})`, 'info', 'peer')
+        out.notice(`${what} (${plural(node.peers().length)})`, 'info', 'peer')
     }),
   ]
   return {
