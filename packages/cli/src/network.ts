@@ -157,7 +157,9 @@ export function waitForPeer(
       const tried = plan.peers
         .map((p) => {
           const why = failures.get(addressKey(p))
-          return why === undefined ? formatHostPort(p) : `${formatHostPort(p)}: ${why}`
+          return why === undefined
+            ? `${formatHostPort(p)} did not answer`
+            : `${formatHostPort(p)} ${why}`
         })
         .join(', ')
       done(
@@ -165,7 +167,7 @@ export function waitForPeer(
           'network',
           plan.peers.length === 0
             ? 'no peer to connect to: give --peer [ADDR]:PORT (or save one with chat6 init --peer)'
-            : `no peer reachable within ${Math.round(timeoutMs / 1000)} s (tried ${tried})`,
+            : `no peer reachable within ${Math.round(timeoutMs / 1000)} s: ${tried}`,
         ),
       )
     }, timeoutMs)

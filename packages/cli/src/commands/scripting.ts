@@ -6,7 +6,12 @@ import { intOption, secondsOption, stringOption } from '../args.ts'
 import type { Context } from '../context.ts'
 import { EXIT } from '../exit-codes.ts'
 import { dateTime, sanitize, shortHash, stateMark, table, toBase64, toHex } from '../format.ts'
-import { type PresentedRequest, pickRequest, presentRequests } from '../requests.ts'
+import {
+  type PresentedRequest,
+  pickRequest,
+  presentedNickname,
+  presentRequests,
+} from '../requests.ts'
 import { parseKey, resolveNamed } from '../resolve.ts'
 import type { Session } from '../session.ts'
 
@@ -142,8 +147,9 @@ export async function runAdd(ctx: Context, session: Session): Promise<number> {
   const { values, args } = ctx.parsed
   const key = parseKey(args.KEY ?? '')
   const wait = secondsOption(values, 'wait', 0)
-  const nick = stringOption(values, 'nick')
-  const hex = toHex(clientHash(key))
+  const hash = clientHash(key)
+  const nick = stringOption(values, 'nick') ?? presentedNickname(session.node, key, hash)
+  const hex = toHex(hash)
   const known = (await session.client.friends()).find((x) => toHex(x.hash) === hex)
   const theyAsked = (await session.client.requests()).some((r) => toHex(r.hash) === hex)
   const f = await session.client.addFriend(key, nick === undefined ? {} : { nickname: nick })

@@ -1,10 +1,12 @@
 // What a line entered on the chat screen does: send a message, or run a slash command. Every
 // command says what happened on the status line, including when nothing needed doing.
 import type { Client } from '@chat6/client'
+import { clientHash } from '@chat6/crypto'
+import type { Chat6Node } from '@chat6/node'
 import { CliError } from '../errors.ts'
 import { sanitize, shortHash, toBase64, toHex } from '../format.ts'
 import { qrLines } from '../qr.ts'
-import { pickRequest, requestLabel } from '../requests.ts'
+import { pickRequest, presentedNickname, requestLabel } from '../requests.ts'
 import { parseKey, resolveNamed } from '../resolve.ts'
 import { CHAT_COMMANDS, type ChatInput } from './commands.ts'
 import type { Keymap } from './keys.ts'
@@ -14,6 +16,8 @@ import { type ChatModel, nameOf } from './model.ts'
 /** What the commands run on. */
 export interface ActionContext {
   client: Client
+  /** For the nickname someone presents when they are added without one. */
+  node: Pick<Chat6Node, 'client'>
   model: ChatModel
   keys: Keymap
   color: boolean
@@ -68,7 +72,8 @@ export async function runChatInput(cmd: ChatInput, a: ActionContext): Promise<vo
       const hex = toHex(key)
       const known = m.friends.find((f) => toHex(f.key) === hex)
       const asked = m.requests.find((r) => toHex(r.key) === hex)
-      const f = await client.addFriend(key, cmd.nick === undefined ? {} : { nickname: cmd.nick })
+      const nickname = cmd.nick ?? presentedNickname(a.node, key, clientHash(key))
+      const f = await client.addFriend(key, nickname === undefined ? {} : { nickname })
       m.selected = toHex(f.hash)
       if (known?.status === 'friend') m.notices.set(`${nameOf(known)} is already your friend`)
       else if (known !== undefined)

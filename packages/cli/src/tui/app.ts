@@ -122,6 +122,7 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
   let quit: () => void = () => {}
   const actions: ActionContext = {
     client,
+    node,
     model: m,
     keys: settings.keys,
     color,
