@@ -4,8 +4,9 @@
 import encodeQR from 'qr'
 
 /**
- * Modules of light border around the code: ISO/IEC 18004 asks for 4, phone readers take 2, and
- * 2 keeps the code of a key to 17 lines, so it fits a 24-line chat screen.
+ * Modules of light border around the code: ISO/IEC 18004 asks for 4, phone readers take 2.
+ * With 2 and the lowest error correction (a screen is not a scratched label), the code of a key
+ * is version 3 and takes 17 lines, so it fits a 24-line chat screen.
  */
 const QUIET_ZONE = 2
 
@@ -19,7 +20,7 @@ const QUIET_ZONE = 2
  * ```
  */
 export function qrLines(text: string, options: { color: boolean }): string[] {
-  const grid = encodeQR(text, 'raw', { ecc: 'medium', border: QUIET_ZONE })
+  const grid = encodeQR(text, 'raw', { ecc: 'low', border: QUIET_ZONE })
   // a light row below the last one, so that an odd row count pairs up
   const light = grid.map(() => false)
   const rows = grid.length % 2 === 0 ? grid : [...grid, light]

@@ -37,7 +37,14 @@ describe('chat6 node', () => {
     expect(s.role).toBe('node')
     expect(s.peers).toHaveLength(1)
     expect(typeof s.framesRelayed).toBe('number')
-    expect((await run(['status', '--data-dir', join(dir, 'one')])).stdout).toMatch(/peers\s+1/)
+    // the table has headers, and the inbound peer shows the port it listens on
+    const text = (await run(['status', '--data-dir', join(dir, 'one')])).stdout
+    expect(text).toMatch(
+      new RegExp(
+        `peers {7}1\\n {2}ADDRESS +DIR +RTT +UP +NODE\\n {2}${two.addr.replace(/[[\]]/g, '\\$&')} +in +[\\d.]+ ms +\\d+ s +\\S+…\\n`,
+      ),
+    )
+    expect(text).not.toMatch(/delivered/)
 
     expect(await two.relay.stop('SIGTERM')).toBe(0)
     expect(two.relay.output()).toMatch(/SIGTERM: sending BYE to 1 peer/)
@@ -66,6 +73,62 @@ describe('chat6 node', () => {
     const r = await run(['status', '--data-dir', tempDir()])
     expect(r.code).toBe(EXIT.NETWORK)
     expect(r.stderr).toMatch(/^chat6: error: no chat6 node, daemon or chat is running/)
+  })
+})
+
+describe('metrics', () => {
+  it('behavior: --metrics serves Prometheus text with peers, clients, frames, RTTs and RSS', async () => {
+    const dir = tempDir()
+    const one = await startRelay(join(dir, 'one'), ['--metrics', '[::1]:0'])
+    const url = (await one.relay.waitFor(/metrics on (http:\/\/\[::1\]:\d+\/metrics)/))[1] as string
+    const two = await startRelay(join(dir, 'two'), ['--peer', one.addr])
+    await one.relay.waitFor(/peer up .* inbound/)
+    const res = await fetch(url)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const body = await res.text()
+    for (const line of [
+      '# TYPE chat6_peers gauge',
+      'chat6_peers{direction="inbound"} 1',
+      'chat6_peers{direction="outbound"} 0',
+      'chat6_clients{state="known"} 0',
+      '# TYPE chat6_frames_in_total counter',
+      'chat6_frames_in_total{type="HELLO"} 1',
+      '# TYPE chat6_drops_total counter',
+      '# TYPE chat6_byes_total counter',
+      `chat6_link_rtt_seconds{peer="${two.addr}"}`,
+      '# TYPE process_resident_memory_bytes gauge',
+    ])
+      expect(body).toContain(line)
+    expect(Number(/^process_resident_memory_bytes (\d+)$/m.exec(body)?.[1])).toBeGreaterThan(1e6)
+    expect((await fetch(url.replace('/metrics', '/'))).status).toBe(404)
+    // a BYE received is counted by its reason
+    expect(await two.relay.stop('SIGTERM')).toBe(0)
+    await one.relay.waitFor(/peer down/)
+    expect(await (await fetch(url)).text()).toContain(
+      'chat6_byes_total{direction="received",reason="shutdown"} 1',
+    )
+    expect(await one.relay.stop('SIGTERM')).toBe(0)
+  })
+  it('behavior: without --metrics nothing listens for it; a port in use says so', async () => {
+    const dir = tempDir()
+    const one = await startRelay(join(dir, 'one'))
+    expect(one.relay.output()).not.toMatch(/metrics/)
+    const port = Number(one.addr.split(':').at(-1))
+    const r = await run([
+      'node',
+      '--data-dir',
+      join(dir, 'two'),
+      '--listen',
+      '[::1]:0',
+      '--metrics',
+      `[::1]:${port}`,
+    ])
+    expect(r.code).toBe(EXIT.NETWORK)
+    expect(r.stderr).toBe(
+      `chat6: error: cannot serve metrics on [::1]:${port}: the port is in use\n`,
+    )
+    expect(await one.relay.stop('SIGTERM')).toBe(0)
   })
 })
 
