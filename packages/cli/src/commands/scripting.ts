@@ -169,7 +169,7 @@ export async function runAdd(ctx: Context, session: Session): Promise<number> {
   const online = await waitUntil(
     session,
     async () => available(await current()),
-    ctx.forwarded ? Math.max(wait, 0) : Math.max(wait, 1000),
+    Math.max(wait, 1000),
     ctx.signal,
   )
   let accepted = (await current())?.status === 'friend'

@@ -48,12 +48,19 @@ export interface RunResult {
 /** Runs `chat6 ...args` to the end, killing it after `timeoutMs`. */
 export function run(
   args: string[],
-  opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
+  opts: {
+    env?: Record<string, string>
+    timeoutMs?: number
+    input?: string
+    /** Run as this user and group (the test runs as root). */
+    as?: { uid: number; gid: number }
+  } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...baseEnv(), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.as === undefined ? {} : { uid: opts.as.uid, gid: opts.as.gid }),
     })
     children.add(child)
     let stdout = ''
