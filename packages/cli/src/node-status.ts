@@ -124,7 +124,7 @@ export function statusText(s: NodeStatus): string {
   ]
   if (s.client !== undefined)
     lines.push(
-      `client      ${s.client.nickname} ${s.client.hash.slice(0, 8)}: ${s.client.friends} friends (${s.client.online} online), ${s.client.outbox} queued`,
+      `client      ${s.client.nickname} ${s.client.hash.slice(0, 8)}: ${s.client.friends} friend${s.client.friends === 1 ? '' : 's'} (${s.client.online} online), ${s.client.outbox} queued`,
     )
   // a relay has no clients of its own unless one attached to it: no "0 delivered" line then
   const local = s.role === 'client' || s.clients.attached > 0 || s.delivered > 0

@@ -286,8 +286,11 @@ export async function runHistory(ctx: Context, session: Session): Promise<number
   }
   for (const m of messages) {
     const who = m.outgoing ? 'you' : name(friend)
+    // a message of several lines prints as several, the later ones indented under the first
     const body =
-      m.text === undefined ? `(${m.body.length} bytes, type ${m.mtype})` : sanitize(m.text)
+      m.text === undefined
+        ? `(${m.body.length} bytes, type ${m.mtype})`
+        : sanitize(m.text, true).replace(/\n/g, `\n${' '.repeat(dateTime(m.time).length + 1)}  `)
     const mark = m.outgoing ? ` ${stateMark(m.state)}` : m.state === 'read' ? '' : ' (new)'
     ctx.out(`${dateTime(m.time)} ${who}: ${body}${mark}\n`)
   }

@@ -77,13 +77,13 @@ export function createChatModel(
       m.requests = presentRequests(await client.requests(), m.friends, node)
       if (m.selected === undefined || !m.friends.some((f) => toHex(f.hash) === m.selected)) {
         const first = m.friends[0]
-        const next = first === undefined ? undefined : toHex(first.hash)
-        // info lines written before there was a conversation follow into the first one
-        if (m.selected === undefined && next !== undefined && infos.has('')) {
-          infos.set(next, [...(infos.get('') ?? []), ...(infos.get(next) ?? [])])
-          infos.delete('')
-        }
-        m.selected = next
+        m.selected = first === undefined ? undefined : toHex(first.hash)
+      }
+      // info lines written before there was a conversation follow into the first one
+      const early = infos.get('')
+      if (m.selected !== undefined && early !== undefined) {
+        infos.set(m.selected, [...early, ...(infos.get(m.selected) ?? [])])
+        infos.delete('')
       }
       const f = m.selectedFriend()
       m.messages =

@@ -54,7 +54,7 @@ const clean = (text: string) => sanitize(text).replace(/;/g, ',').slice(0, 120)
 
 /** Wraps an escape sequence so that tmux passes it to the terminal outside (allow-passthrough). */
 const tmuxPassthrough = (seq: string) =>
-  `\u001bPtmux;${seq.replace(/\u001b/g, '\u001b\u001b')}\u001b\\`
+  `\u001bPtmux;${seq.replaceAll('\u001b', '\u001b\u001b')}\u001b\\`
 
 /**
  * The bytes to write for one notification: the bell and/or the desktop notification's escape

@@ -427,7 +427,8 @@ export function renderChat(v: ChatView, cols: number, rows: number): Frame {
           width,
         ),
   )
-  input.rows.forEach((r, i) => lines.push(fit(`${i === 0 ? prompt : '  '}${r}`, width)))
+  for (const [i, r] of input.rows.entries())
+    lines.push(fit(`${i === 0 ? prompt : '  '}${r}`, width))
   const col = prompt.length + input.cursorCol
   return {
     lines,
