@@ -1,12 +1,12 @@
 // Data dirs that cannot be used, and other mistakes, each with its exact message: a dir that
 // exists but cannot be read never offers `chat6 init` (which would make a second identity).
 // Permissions are real: as root, the command runs as nobody; otherwise the modes are changed.
-import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../src/exit-codes.ts'
-import { BIN, cleanup, eventually, run, tempDir } from './helpers/cli.ts'
+import { cleanup, eventually, run, tempDir } from './helpers/cli.ts'
+import { NO_TMUX, TMUX, tmuxServer } from './helpers/tmux.ts'
 
 const root = process.getuid?.() === 0
 /** Who runs the commands that must be refused: nobody when the tests run as root. */
@@ -90,9 +90,8 @@ describe('data dir errors', () => {
 
 describe('passphrase at the prompt', () => {
   it('error: a wrong passphrase offers two more tries, then exits 5; the right one opens', async (t) => {
-    const tmux = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((p) => existsSync(p))
-    if (tmux === undefined) {
-      console.log('skipped: tmux is not installed (apt-get install tmux)')
+    if (TMUX === undefined) {
+      console.log(NO_TMUX)
       t.skip()
       return
     }
@@ -109,24 +108,14 @@ describe('passphrase at the prompt', () => {
       pass,
     ])
     expect(init.code, init.stderr).toBe(0)
-    let sock = `chat6-pass-${process.pid}`
-    const tm = (...args: string[]) =>
-      execFileSync(tmux, ['-u', '-L', sock, ...args], { encoding: 'utf8' })
-    const screen = () => tm('capture-pane', '-p', '-J')
+    let server = tmuxServer(`chat6-pass-${process.pid}`)
+    const screen = () => server.screen('pass')
     const prompts = () => screen().split('Passphrase: ').length - 1
     try {
-      tm(
-        'new-session',
-        '-d',
-        '-x',
-        '120',
-        '-y',
-        '20',
-        `env NO_COLOR=1 CHAT6_BOOTSTRAP= ${process.execPath} ${BIN} friends --data-dir ${dir}; echo EXIT-$?; sleep 30`,
-      )
+      server.start('pass', 120, 20, `friends --data-dir ${dir}`)
       for (let i = 1; i <= 3; i++) {
         await eventually(`prompt ${i}`, async () => prompts() === i)
-        tm('send-keys', `wrong ${i}`, 'Enter')
+        server.tm('send-keys', '-t', 'pass', `wrong ${i}`, 'Enter')
       }
       const out = await eventually('the end', async () => {
         const s = screen()
@@ -137,21 +126,13 @@ describe('passphrase at the prompt', () => {
       )
       expect(out).toContain('chat6: error: wrong passphrase (3 tries)\nEXIT-5')
       expect(out).not.toMatch(/wrong [123]/)
-      spawnSync(tmux, ['-L', sock, 'kill-server'])
-      sock = `${sock}-2`
-      tm(
-        'new-session',
-        '-d',
-        '-x',
-        '120',
-        '-y',
-        '20',
-        `env NO_COLOR=1 CHAT6_BOOTSTRAP= ${process.execPath} ${BIN} friends --data-dir ${dir}; echo EXIT-$?; sleep 30`,
-      )
+      server.kill()
+      server = tmuxServer(`chat6-pass-${process.pid}-2`)
+      server.start('pass', 120, 20, `friends --data-dir ${dir}`)
       await eventually('prompt', async () => prompts() === 1)
-      tm('send-keys', 'nope', 'Enter')
+      server.tm('send-keys', '-t', 'pass', 'nope', 'Enter')
       await eventually('second prompt', async () => prompts() === 2)
-      tm('send-keys', 'right horse', 'Enter')
+      server.tm('send-keys', '-t', 'pass', 'right horse', 'Enter')
       const ok = await eventually('the friends list', async () => {
         const s = screen()
         return s.includes('EXIT-') && s
@@ -160,7 +141,7 @@ describe('passphrase at the prompt', () => {
       expect(ok).toContain('no friends yet')
       expect(ok).toContain('EXIT-0')
     } finally {
-      spawnSync(tmux, ['-L', sock, 'kill-server'])
+      server.kill()
     }
   })
 })

@@ -3,80 +3,24 @@
 // keystroke within 100 ms (median of several, robust on a loaded 2-core machine) and is kept
 // when over the size limit, and a message while another tmux window is in front rings the bell
 // (and sends the OSC 777 notification config.json asks for).
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  BIN,
   cleanup,
   eventually,
+  history,
   type Running,
   run,
   start,
   startRelay,
   tempDir,
 } from './helpers/cli.ts'
+import { controlClient, TMUX, tmuxServer } from './helpers/tmux.ts'
 
-const tmux = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((p) => existsSync(p))
-const sock = `chat6-paste-${process.pid}`
-const tm = (...args: string[]) =>
-  execFileSync(tmux ?? 'tmux', ['-u', '-L', sock, ...args], { encoding: 'utf8' })
-const screen = () => tm('capture-pane', '-p', '-t', 'chat:0')
-
-/**
- * A tmux control-mode client (`tmux -C`) on a session: commands in, the panes' output out as
- * `%output` lines as it is written, with no process started per command.
- */
-function controlClient(session: string) {
-  const child = spawn(tmux ?? 'tmux', ['-u', '-L', sock, '-C', 'attach', '-t', session], {
-    stdio: ['pipe', 'pipe', 'ignore'],
-  })
-  let out = ''
-  let waiter: { text: string; resolve: () => void } | undefined
-  let buf = ''
-  let readyResolve: () => void = () => {}
-  const ready = new Promise<void>((r) => {
-    readyResolve = r
-  })
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    buf += d
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl)
-      buf = buf.slice(nl + 1)
-      if (line.startsWith('%end') || line.startsWith('%error')) readyResolve()
-      const m = /^%output %\d+ (.*)$/.exec(line)
-      if (m === null) continue
-      out += m[1]
-      if (waiter !== undefined && out.includes(waiter.text)) {
-        waiter.resolve()
-        waiter = undefined
-      }
-    }
-  })
-  return {
-    ready,
-    send: (command: string) => child.stdin.write(`${command}\n`),
-    /** Resolves once output written after this call contains `text`. */
-    waitOutput(text: string, timeoutMs: number): Promise<void> {
-      out = ''
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no output with '${text}'`)), timeoutMs)
-        waiter = {
-          text,
-          resolve: () => {
-            clearTimeout(t)
-            resolve()
-          },
-        }
-      })
-    },
-    close: () => {
-      child.stdin.end()
-      child.kill()
-    },
-  }
-}
+const server = tmuxServer(`chat6-screen-${process.pid}`)
+const { tm } = server
+const screen = () => server.screen('chat:0')
 
 let dir: string
 let alice: string
@@ -86,18 +30,10 @@ let raw: string
 let relayAddr: string
 let bobKey: string
 
-interface Entry {
-  outgoing: boolean
-  text: string
-}
-const historyAtBob = async (): Promise<Entry[]> => {
-  const r = await run(['history', '--data-dir', bob, 'alice', '--json', '--limit', '1000'])
-  expect(r.code, r.stderr).toBe(0)
-  return JSON.parse(r.stdout) as Entry[]
-}
+const historyAtBob = () => history(bob, 'alice')
 
 beforeAll(async () => {
-  if (tmux === undefined) return
+  if (TMUX === undefined) return
   dir = tempDir()
   const { addr } = await startRelay(join(dir, 'relay'))
   relayAddr = addr
@@ -127,22 +63,7 @@ beforeAll(async () => {
   const c = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>
   writeFileSync(config, JSON.stringify({ ...c, notify: { bell: true, desktop: 'osc777' } }))
   raw = join(dir, 'chat.raw')
-  tm(
-    '-f',
-    '/dev/null',
-    'new-session',
-    '-d',
-    '-s',
-    'chat',
-    '-x',
-    '100',
-    '-y',
-    '30',
-    [
-      `env NO_COLOR=1 CHAT6_BOOTSTRAP= ${process.execPath} ${BIN} chat --data-dir ${alice};`,
-      'echo CHAT-EXIT-$?; sleep 30',
-    ].join(' '),
-  )
+  server.start('chat', 100, 30, `chat --data-dir ${alice}`)
   // focus events let the chat know when its window is not the one in front
   tm('set', '-g', 'focus-events', 'on')
   tm('pipe-pane', '-o', '-t', 'chat:0', `cat >> ${raw}`)
@@ -152,11 +73,11 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  if (tmux !== undefined) spawnSync(tmux, ['-L', sock, 'kill-server'])
+  if (TMUX !== undefined) server.kill()
   await cleanup()
 })
 
-describe.skipIf(tmux === undefined)('the chat screen in tmux', () => {
+describe.skipIf(TMUX === undefined)('the chat screen in tmux', () => {
   it('behavior: a 50-line bracketed paste is one message, asked about first; its /quit runs nothing', async () => {
     const before = (await historyAtBob()).length
     // its first line is a command: a paste is text all the same
@@ -181,7 +102,7 @@ describe.skipIf(tmux === undefined)('the chat screen in tmux', () => {
     })
     expect(got.slice(before)).toEqual([{ ...got.at(-1), outgoing: false, text: lines.join('\n') }])
     await eventually('✓✓ on the screen', async () => /pasted line 49 ✓✓/.test(screen()))
-    expect(screen()).not.toContain('CHAT-EXIT')
+    expect(screen()).not.toContain('EXIT-')
   })
 
   it('behavior: after a 40 KB paste each keystroke shows within 100 ms; over the limit the text is kept', async () => {
@@ -202,7 +123,7 @@ describe.skipIf(tmux === undefined)('the chat screen in tmux', () => {
     // the time measured is the chat's, not that of starting a tmux process per look (which
     // alone takes tens of ms on a loaded machine)
     const typed = 'QXZJKVWQXZJ'
-    const control = controlClient('chat')
+    const control = controlClient(`chat6-screen-${process.pid}`, 'chat')
     const times: number[] = []
     try {
       await control.ready
@@ -272,22 +193,9 @@ describe.skipIf(tmux === undefined)('the chat screen in tmux', () => {
       (await run(['init', '--data-dir', carol, '--nick', 'carol', '--no-passphrase'])).code,
     ).toBe(0)
     const dead = Number(relayAddr.split(':').at(-1)) + 1
-    tm(
-      'new-session',
-      '-d',
-      '-s',
-      'alone',
-      '-x',
-      '110',
-      '-y',
-      '24',
-      [
-        `env NO_COLOR=1 CHAT6_BOOTSTRAP= ${process.execPath} ${BIN} chat --data-dir ${carol}`,
-        `--peer [::1]:${dead}; sleep 30`,
-      ].join(' '),
-    )
+    server.start('alone', 110, 24, `chat --data-dir ${carol} --peer [::1]:${dead}`)
     const shown = await eventually('the unreachable peer', async () => {
-      const s = tm('capture-pane', '-p', '-t', 'alone')
+      const s = server.screen('alone')
       return s.includes(`cannot reach [::1]:${dead}: refused (`) && s
     })
     expect(shown).toContain(
@@ -310,20 +218,8 @@ describe.skipIf(tmux === undefined)('the chat screen in tmux', () => {
       '--no-passphrase',
     ])
     expect(init.code).toBe(0)
-    const carolScreen = () => tm('capture-pane', '-p', '-t', 'carol')
-    tm(
-      'new-session',
-      '-d',
-      '-s',
-      'carol',
-      '-x',
-      '110',
-      '-y',
-      '30',
-      [
-        `env NO_COLOR=1 CHAT6_BOOTSTRAP= ${process.execPath} ${BIN} chat --data-dir ${carol}; sleep 30`,
-      ].join(' '),
-    )
+    const carolScreen = () => server.screen('carol')
+    server.start('carol', 110, 30, `chat --data-dir ${carol}`)
     await eventually('carol connected', async () => carolScreen().includes('1 peer ·'))
     tm('send-keys', '-t', 'carol', `/add ${bobKey}`, 'Enter')
     await eventually('the request notice', async () =>

@@ -13,6 +13,7 @@ import {
 } from '../src/tui/editor.ts'
 import { buildKeymap, keyName } from '../src/tui/keys.ts'
 import { type ChatView, inputView, renderChat, utf8Length } from '../src/tui/render.ts'
+import { chatView, friendItem } from './helpers/view.ts'
 
 const type = (s: EditorState, text: string) => {
   let st = s
@@ -133,21 +134,7 @@ describe('new lines and keys', () => {
   })
 })
 
-const view = (input: EditorState, over: Partial<ChatView> = {}): ChatView => ({
-  me: { nickname: 'alice', shortHash: 'a1b2c3d4' },
-  network: '1 peer',
-  friends: [],
-  requests: [],
-  selected: undefined,
-  lines: [],
-  scroll: 0,
-  notice: undefined,
-  input,
-  maxBytes: 32_768,
-  ascii: false,
-  color: false,
-  ...over,
-})
+const view = (input: EditorState, over: Partial<ChatView> = {}) => chatView({ input, ...over })
 
 describe('input rendering', () => {
   it('behavior: the input grows to a few rows and keeps the cursor row in view', () => {
@@ -184,18 +171,7 @@ describe('input rendering', () => {
   })
   it('behavior: multi-line messages render as lines', () => {
     const v = view(emptyEditor(), {
-      friends: [
-        {
-          id: 'b',
-          name: 'bob',
-          shortHash: 'bbbb0000',
-          online: true,
-          status: 'friend',
-          unread: 0,
-          verified: false,
-          keyChanged: false,
-        },
-      ],
+      friends: [friendItem()],
       selected: 'b',
       lines: [
         { id: 'm1', outgoing: false, text: 'first\nsecond\n\nfourth', state: 'read', time: 0 },

@@ -10,6 +10,7 @@ import {
   type Key,
 } from '../src/tui/editor.ts'
 import { type ChatView, renderChat } from '../src/tui/render.ts'
+import { chatView, friendItem } from './helpers/view.ts'
 
 const type = (s: EditorState, text: string) => {
   let st = s
@@ -120,46 +121,23 @@ describe('friend resolution', () => {
   })
 })
 
-const view = (over: Partial<ChatView> = {}): ChatView => ({
-  me: { nickname: 'alice', shortHash: 'a1b2c3d4' },
-  network: '2 peers',
-  friends: [
-    {
-      id: 'b',
-      name: 'bob',
-      shortHash: 'bbbb0000',
-      online: true,
-      status: 'friend',
-      unread: 0,
-      verified: false,
-      keyChanged: false,
-    },
-    {
-      id: 'c',
-      name: 'carol',
-      shortHash: 'cccc0000',
-      online: false,
-      status: 'friend',
-      unread: 2,
-      verified: false,
-      keyChanged: false,
-    },
-  ],
-  requests: [{ id: 'd', name: 'dave', shortHash: 'dddd0000', conflict: false }],
-  selected: 'b',
-  lines: [
-    { id: '1', outgoing: false, text: 'hello alice', state: 'read', time: 0 },
-    { id: '2', outgoing: true, text: 'hi bob', state: 'delivered', time: 0 },
-    { id: '3', outgoing: true, text: 'still there?', state: 'queued', time: 0 },
-  ],
-  scroll: 0,
-  notice: undefined,
-  input: { ...emptyEditor(), text: 'typing', cursor: 6 },
-  maxBytes: 32_768,
-  ascii: false,
-  color: false,
-  ...over,
-})
+const view = (over: Partial<ChatView> = {}): ChatView =>
+  chatView({
+    network: '2 peers',
+    friends: [
+      friendItem(),
+      friendItem({ id: 'c', name: 'carol', shortHash: 'cccc0000', online: false, unread: 2 }),
+    ],
+    requests: [{ id: 'd', name: 'dave', shortHash: 'dddd0000', conflict: false }],
+    selected: 'b',
+    lines: [
+      { id: '1', outgoing: false, text: 'hello alice', state: 'read', time: 0 },
+      { id: '2', outgoing: true, text: 'hi bob', state: 'delivered', time: 0 },
+      { id: '3', outgoing: true, text: 'still there?', state: 'queued', time: 0 },
+    ],
+    input: { ...emptyEditor(), text: 'typing', cursor: 6 },
+    ...over,
+  })
 
 describe('render', () => {
   it('behavior: fills the terminal exactly, every line the full width', () => {

@@ -10,11 +10,11 @@ import { parseKey } from '../resolve.ts'
 /** Runs a command; resolves to its exit code. */
 export type CommandRunner = (ctx: Context) => Promise<number>
 
-/** A runner loaded on first use. */
+/** A runner loaded on first use: `name` exported by the module `load` imports. */
 const lazy =
-  <M>(load: () => Promise<M>, pick: (m: M) => CommandRunner): CommandRunner =>
+  <M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M): CommandRunner =>
   async (ctx) =>
-    pick(await load())(ctx)
+    ((await load())[name] as CommandRunner)(ctx)
 
 /** Argument checks run before a session opens or a command is forwarded. */
 const VALIDATORS: Readonly<Record<string, (ctx: Context) => void>> = {
@@ -59,33 +59,12 @@ const sessionRunner =
 
 /** The commands implemented in this build. */
 export const COMMAND_RUNNERS: Readonly<Record<string, CommandRunner>> = {
-  init: lazy(
-    () => import('./identity.ts'),
-    (m) => m.runInit,
-  ),
-  whoami: lazy(
-    () => import('./identity.ts'),
-    (m) => m.runWhoami,
-  ),
-  node: lazy(
-    () => import('./node.ts'),
-    (m) => m.runNode,
-  ),
-  status: lazy(
-    () => import('./status.ts'),
-    (m) => m.runStatus,
-  ),
-  daemon: lazy(
-    () => import('./daemon.ts'),
-    (m) => m.runDaemon,
-  ),
-  chat: lazy(
-    () => import('./chat.ts'),
-    (m) => m.runChat,
-  ),
-  demo: lazy(
-    () => import('./demo.ts'),
-    (m) => m.runDemo,
-  ),
+  init: lazy(() => import('./identity.ts'), 'runInit'),
+  whoami: lazy(() => import('./identity.ts'), 'runWhoami'),
+  node: lazy(() => import('./node.ts'), 'runNode'),
+  status: lazy(() => import('./status.ts'), 'runStatus'),
+  daemon: lazy(() => import('./daemon.ts'), 'runDaemon'),
+  chat: lazy(() => import('./chat.ts'), 'runChat'),
+  demo: lazy(() => import('./demo.ts'), 'runDemo'),
   ...Object.fromEntries(SESSION_COMMAND_NAMES.map((n) => [n, sessionRunner(n)])),
 }

@@ -147,13 +147,17 @@ function leftPane(v: ChatView, width: number, height: number, p: Paint): string[
 const itemCaches = new WeakMap<Theme, Map<string, string[]>>()
 const ITEM_CACHE_MAX = 4000
 
-function itemLines(
-  item: MessageItem | InfoItem,
-  who: string,
-  width: number,
-  v: ChatView,
-  p: Paint,
-): string[] {
+/** What a conversation item is drawn with. */
+interface ItemLook {
+  /** The sender's name as shown (`you` for our own). */
+  who: string
+  width: number
+  v: ChatView
+  p: Paint
+}
+
+function itemLines(item: MessageItem | InfoItem, look: ItemLook): string[] {
+  const { who, width, v } = look
   const theme = v.theme ?? DEFAULT_THEME
   let cache = itemCaches.get(theme)
   if (cache === undefined) {
@@ -166,19 +170,13 @@ function itemLines(
       : `m|${item.id}|${width}|${item.state}|${who}|${v.color}|${v.ascii}|${item.text.length}`
   const hit = cache.get(key)
   if (hit !== undefined) return hit
-  const lines = renderItem(item, who, width, v, p)
+  const lines = renderItem(item, look)
   if (cache.size >= ITEM_CACHE_MAX) cache.clear()
   cache.set(key, lines)
   return lines
 }
 
-function renderItem(
-  item: MessageItem | InfoItem,
-  who: string,
-  width: number,
-  v: ChatView,
-  p: Paint,
-): string[] {
+function renderItem(item: MessageItem | InfoItem, { who, width, v, p }: ItemLook): string[] {
   const time = p('time', clockTime(item.time))
   if ('info' in item) {
     if (item.pre === true) return item.info.split('\n').map((l) => `       ${l}`)
@@ -221,7 +219,7 @@ function conversationLines(v: ChatView, width: number, p: Paint): string[] {
   const out: string[] = []
   for (const item of v.lines) {
     const who = 'info' in item ? '' : item.outgoing ? 'you' : sanitize(friend?.name ?? 'them')
-    for (const l of itemLines(item, who, width, v, p)) out.push(l)
+    for (const l of itemLines(item, { who, width, v, p })) out.push(l)
   }
   return out
 }

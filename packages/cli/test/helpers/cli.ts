@@ -195,3 +195,17 @@ export async function startRelay(
   const m = await relay.waitFor(/listening on (\[::1\]:\d+)/)
   return { relay, addr: m[1] as string }
 }
+
+/** A message as `chat6 history --json` prints it. */
+export interface HistoryEntry {
+  outgoing: boolean
+  text: string
+  state: string
+}
+
+/** `chat6 history --json` of `dataDir` with `friend` (all of it, up to 1000 messages). */
+export async function history(dataDir: string, friend: string): Promise<HistoryEntry[]> {
+  const r = await run(['history', '--data-dir', dataDir, friend, '--json', '--limit', '1000'])
+  if (r.code !== 0) throw new Error(`chat6 history failed (${r.code}): ${r.stderr}`)
+  return JSON.parse(r.stdout) as HistoryEntry[]
+}
