@@ -75,6 +75,43 @@ export function formatHostPort(a: HostPort): string {
   return `[${a.host}]:${a.port}`
 }
 
+/** What {@link peerAddress} needs of a peer (the node's PeerInfo). */
+export interface PeerAddressInfo {
+  remote: HostPort
+  listenPort: number
+  direction: 'inbound' | 'outbound'
+}
+
+/**
+ * The address of a peer as logs and `chat6 status` show it: where it accepts connections. An
+ * inbound peer's connection comes from an ephemeral port, so its listen port is shown instead;
+ * one that listens nowhere shows `[ADDR]` alone.
+ */
+export function peerAddress(p: PeerAddressInfo): string {
+  if (p.direction === 'outbound') return formatHostPort(p.remote)
+  return p.listenPort > 0
+    ? formatHostPort({ host: p.remote.host, port: p.listenPort })
+    : `[${p.remote.host}]`
+}
+
+/**
+ * Why a dial failed, from the node's `DialError` (or `dial:failed` event): its `code`, then the
+ * system's reason from its `message` without the address the message repeats. Any code the node
+ * adds shows up as it is.
+ * @example
+ * ```ts
+ * dialReason({ code: 'refused', message: 'dial [::1]:7999 failed: connect ECONNREFUSED ::1:7999' })
+ * // 'refused (connect ECONNREFUSED)'
+ * ```
+ */
+export function dialReason(f: { code: string; message: string }): string {
+  const reason = f.message
+    .replace(/^dial \S+ failed:\s*/, '')
+    .replace(/\s+\[?[0-9a-f:.]+\]?[:,]\d+$/i, '')
+    .trim()
+  return reason === '' || reason === f.code ? f.code : `${f.code} (${reason})`
+}
+
 /**
  * Reads a bootstrap file: one address a line, `#` starts a comment, blank lines ignored.
  * @throws CliError `usage` naming the line of a bad address

@@ -53,6 +53,33 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   return best
 }
 
+/**
+ * `--wait -5` as `--wait=-5`: parseArgs takes a value that starts with a dash for an option of
+ * its own ("argument is ambiguous"); joined, the option's own check says what is wrong with it.
+ */
+function joinNegativeValues(spec: CommandSpec, argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string
+    const next = argv[i + 1]
+    const long = /^--([\w-]+)$/.exec(word)?.[1]
+    const short = /^-(\w)$/.exec(word)?.[1]
+    const name =
+      long ??
+      Object.entries(spec.options).find(([, o]) => short !== undefined && o.short === short)?.[0]
+    if (
+      name !== undefined &&
+      spec.options[name]?.type === 'string' &&
+      next !== undefined &&
+      /^-\d/.test(next)
+    ) {
+      out.push(`--${name}=${next}`)
+      i++
+    } else out.push(word)
+  }
+  return out
+}
+
 const usageHint = (spec: CommandSpec) => `run 'chat6 ${spec.name} --help' for usage`
 
 /**
@@ -68,7 +95,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   let parsed: ReturnType<typeof parseArgs>
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(spec, argv),
       options: spec.options,
       allowPositionals: true,
       strict: true,
@@ -208,7 +235,10 @@ export function intOption(
   const raw = values[name]
   if (raw === undefined) return fallback
   if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
-    throw new CliError('usage', `--${name} must be a whole number from ${min} to ${max}`)
+    throw new CliError(
+      'usage',
+      `--${name} must be a whole number from ${min} to ${max}, not '${String(raw)}'`,
+    )
   return Number(raw)
 }
 
@@ -222,7 +252,10 @@ export function secondsOption(
   const raw = values[name]
   if (raw === undefined) return fallbackMs
   if (typeof raw !== 'string' || !/^\d+(\.\d+)?$/.test(raw) || Number(raw) > maxSeconds)
-    throw new CliError('usage', `--${name} must be a number of seconds from 0 to ${maxSeconds}`)
+    throw new CliError(
+      'usage',
+      `--${name} must be a number of seconds from 0 to ${maxSeconds}, not '${String(raw)}'`,
+    )
   return Math.round(Number(raw) * 1000)
 }
 

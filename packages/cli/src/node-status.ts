@@ -1,8 +1,25 @@
 // The status of a node as `chat6 status` and the periodic status line show it, built from the
-// node's peers(), clients() and stats().
-import type { Chat6Node } from '@chat6/node'
-import { formatHostPort } from './addr.ts'
+// node's peers(), clients() and stats(). The peer table is a list of columns: a new one (per
+// peer frame counts, once PeerInfo has them) is one entry in PEER_COLUMNS and one field in
+// PeerStatus, and so is a table of the addresses being redialled (from node.dialing()).
+import { type Chat6Node, systemClock } from '@chat6/node'
+import { formatHostPort, peerAddress } from './addr.ts'
 import { table } from './format.ts'
+
+/** One peer in `chat6 status`. */
+export interface PeerStatus {
+  /** base64 node key. */
+  id: string
+  /** Where it accepts connections: the listen port for an inbound peer (see peerAddress). */
+  address: string
+  /** The connection's own remote address (an ephemeral port for inbound peers). */
+  remote: string
+  direction: string
+  listenPort: number
+  rttMs: number
+  /** Seconds since the link came up. */
+  upSeconds: number
+}
 
 /** A node's state, as JSON on the control socket and from `chat6 status --json`. */
 export interface NodeStatus {
@@ -11,7 +28,7 @@ export interface NodeStatus {
   id: string
   listen: string | undefined
   uptimeSeconds: number
-  peers: { id: string; remote: string; direction: string; listenPort: number; rttMs: number }[]
+  peers: PeerStatus[]
   clients: { known: number; online: number; reachable: number; attached: number }
   /** Routed frames forwarded to a peer (§9). */
   framesRelayed: number
@@ -26,19 +43,23 @@ export interface NodeStatus {
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0)
 
-/** Collects a node's status. */
+/** Collects a node's status; `now` is the node's monotonic clock (PeerInfo.upAt is on it). */
 export function nodeStatus(
   node: Chat6Node,
   startedAt: number,
   role: NodeStatus['role'],
+  now: () => number = systemClock.now,
 ): NodeStatus {
   const stats = node.stats()
+  const t = now()
   const peers = node.peers().map((p) => ({
     id: p.id,
+    address: peerAddress(p),
     remote: formatHostPort(p.remote),
     direction: p.direction,
     listenPort: p.listenPort,
     rttMs: Math.round(p.metric / 100) / 10,
+    upSeconds: Math.max(0, Math.round((t - p.upAt) / 1000)),
   }))
   return {
     role,
@@ -62,6 +83,25 @@ export function nodeStatus(
   }
 }
 
+/** `45 s`, `12 min`, `3 h 05 min`, `2 d 4 h`. */
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`
+  const min = Math.floor(seconds / 60)
+  if (min < 60) return `${min} min`
+  const h = Math.floor(min / 60)
+  if (h < 24) return `${h} h ${String(min % 60).padStart(2, '0')} min`
+  return `${Math.floor(h / 24)} d ${h % 24} h`
+}
+
+/** The columns of the peer table: header and cell. */
+const PEER_COLUMNS: readonly (readonly [string, (p: PeerStatus) => string])[] = [
+  ['ADDRESS', (p) => p.address],
+  ['DIR', (p) => (p.direction === 'inbound' ? 'in' : 'out')],
+  ['RTT', (p) => `${p.rttMs} ms`],
+  ['UP', (p) => duration(p.upSeconds)],
+  ['NODE', (p) => `${p.id.slice(0, 12)}…`],
+]
+
 /** The one-line summary printed periodically by `chat6 node`. */
 export function statusLine(s: NodeStatus): string {
   const drops = Object.entries(s.drops)
@@ -79,36 +119,38 @@ export function statusLine(s: NodeStatus): string {
 /** The text of `chat6 status`. */
 export function statusText(s: NodeStatus): string {
   const lines = [
-    `${s.role === 'node' ? 'relay node' : 'client node'} ${s.id.slice(0, 12)}… pid ${s.pid}, up ${s.uptimeSeconds} s`,
+    `${s.role === 'node' ? 'relay node' : 'client node'} ${s.id.slice(0, 12)}… pid ${s.pid}, up ${duration(s.uptimeSeconds)}`,
     `listening   ${s.listen ?? 'no (outbound only)'}`,
   ]
   if (s.client !== undefined)
     lines.push(
-      `client      ${s.client.nickname} ${s.client.hash.slice(0, 8)}: ${s.client.friends} friends (${s.client.online} online), ${s.client.outbox} queued`,
+      `client      ${s.client.nickname} ${s.client.hash.slice(0, 8)}: ${s.client.friends} friend${s.client.friends === 1 ? '' : 's'} (${s.client.online} online), ${s.client.outbox} queued`,
     )
+  // a relay has no clients of its own unless one attached to it: no "0 delivered" line then
+  const local = s.role === 'client' || s.clients.attached > 0 || s.delivered > 0
   lines.push(
-    `clients     ${s.clients.known} known, ${s.clients.online} online, ${s.clients.reachable} reachable, ${s.clients.attached} attached here`,
-    `frames      ${s.framesRelayed} relayed, ${s.framesIn} in, ${s.framesOut} out, ${s.delivered} delivered to local clients`,
+    `clients     ${s.clients.known} known, ${s.clients.online} online, ${s.clients.reachable} reachable${local ? `, ${s.clients.attached} attached here` : ''}`,
+    `frames      ${s.framesRelayed} relayed, ${s.framesIn} in, ${s.framesOut} out${local ? `, ${s.delivered} delivered to clients here` : ''}`,
     `drops       ${s.dropsTotal}${
       s.dropsTotal > 0
         ? ` (${Object.entries(s.drops)
+            .filter(([, n]) => n > 0)
             .map(([k, n]) => `${k} ${n}`)
             .join(', ')})`
         : ''
     }`,
     `peers       ${s.peers.length}`,
   )
-  if (s.peers.length > 0)
+  if (s.peers.length > 0) {
+    const rows = [
+      PEER_COLUMNS.map(([h]) => h),
+      ...s.peers.map((p) => PEER_COLUMNS.map(([, cell]) => cell(p))),
+    ]
     lines.push(
-      table(
-        s.peers.map((p) => [
-          '   ',
-          p.remote,
-          p.direction,
-          `${p.rttMs} ms`,
-          `${p.id.slice(0, 12)}…`,
-        ]),
-      ),
+      ...table(rows)
+        .split('\n')
+        .map((l) => `  ${l}`),
     )
+  }
   return `${lines.join('\n')}\n`
 }

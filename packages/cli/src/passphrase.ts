@@ -55,18 +55,42 @@ export async function givenPassphrase(ctx: Context): Promise<string | undefined>
   return env === undefined || env === '' ? undefined : env
 }
 
+/** Tries at the passphrase prompt before giving up. */
+export const PASSPHRASE_TRIES = 3
+
+const wrongPassphrase = (e: unknown) =>
+  (e as { name?: string; code?: string }).name === 'ClientError' &&
+  (e as { code?: string }).code === 'wrong_passphrase'
+
 /**
- * The passphrase of a sealed identity: given, or asked for on a terminal.
- * @throws CliError `passphrase` when none can be had
+ * Opens a sealed identity with its passphrase: the one given (--passphrase-file,
+ * $CHAT6_PASSPHRASE) once, else asked for on a terminal, with {@link PASSPHRASE_TRIES} tries.
+ * @param open - opens the identity; rejects with the client's `wrong_passphrase` error to try again
+ * @throws CliError `passphrase` when none can be had, or after the last wrong one
  */
-export async function unlockPassphrase(ctx: Context): Promise<string> {
+export async function withPassphrase<T>(
+  ctx: Context,
+  open: (passphrase: string) => Promise<T>,
+): Promise<T> {
   const given = await givenPassphrase(ctx)
-  if (given !== undefined) return given
-  if (ctx.io.stdin.isTTY && !ctx.forwarded) {
+  if (given !== undefined) return open(given)
+  if (!ctx.io.stdin.isTTY || ctx.forwarded)
+    throw new CliError('passphrase', 'the identity is sealed: give its passphrase', {
+      hint: 'use --passphrase-file FILE or set CHAT6_PASSPHRASE',
+    })
+  for (let attempt = 1; ; attempt++) {
     const p = await promptHidden(ctx, 'Passphrase: ')
-    if (p !== '') return p
+    if (p === '') throw new CliError('passphrase', 'no passphrase given')
+    try {
+      return await open(p)
+    } catch (e) {
+      if (!wrongPassphrase(e)) throw e
+      const left = PASSPHRASE_TRIES - attempt
+      if (left === 0)
+        throw new CliError('passphrase', `wrong passphrase (${PASSPHRASE_TRIES} tries)`, {
+          cause: e,
+        })
+      ctx.err(`wrong passphrase: ${left} more ${left === 1 ? 'try' : 'tries'}\n`)
+    }
   }
-  throw new CliError('passphrase', 'the identity is sealed: give its passphrase', {
-    hint: 'use --passphrase-file FILE or set CHAT6_PASSPHRASE',
-  })
 }

@@ -1,20 +1,20 @@
 // A session: the client of the data dir, open on a node of its own in this process. It holds
 // client.sock for as long as it is open, which locks the data dir and lets other chat6
 // commands on the same data dir run inside it (forwarded) instead of failing.
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { type Client, createClient, createSqliteStore, type Store } from '@chat6/client'
 import type { Chat6Node } from '@chat6/node'
 import { parseCommand } from './args.ts'
 import { readConfig } from './config.ts'
 import { type Context, makeContext } from './context.ts'
-import { type ControlServer, probe, requestControl, serveControl } from './control.ts'
+import { type ControlServer, serveControl } from './control.ts'
+import { checkIdentityDir } from './data-dir.ts'
 import { CliError, formatError, toCliError } from './errors.ts'
 import { EXIT } from './exit-codes.ts'
 import { toHex } from './format.ts'
 import { type NetworkPlan, networkPlan, startNode, waitForPeer } from './network.ts'
 import { nodeStatus } from './node-status.ts'
-import { unlockPassphrase } from './passphrase.ts'
+import { withPassphrase } from './passphrase.ts'
 import { onShutdown } from './shutdown.ts'
 import { findCommand } from './spec.ts'
 
@@ -48,6 +48,22 @@ async function hasNodesToDial(ctx: Context): Promise<boolean> {
   }
 }
 
+/** Longest a clean stop waits for its CLIENT_OFFLINE to leave the node, ms. */
+export const OFFLINE_FLUSH_MS = 1000
+
+const offlineSent = (node: Chat6Node) => node.stats().framesOut.CLIENT_OFFLINE ?? 0
+
+/**
+ * Waits (at most {@link OFFLINE_FLUSH_MS}) until the node has sent the CLIENT_OFFLINE that
+ * client.stop() announced: the node paces presence, and stopping it at once would drop the
+ * queued frame, leaving friends to see us "online but unreachable" until it expires.
+ */
+async function untilOfflineSent(node: Chat6Node, before: number): Promise<void> {
+  const end = Date.now() + OFFLINE_FLUSH_MS
+  while (node.peers().length > 0 && offlineSent(node) <= before && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 20))
+}
+
 /** Runs forwarded commands (see commands/index.ts), set once to avoid an import cycle. */
 let forwardedRunners: Readonly<Record<string, SessionCommand>> = {}
 /** Registers the session commands that may be forwarded to a running session. */
@@ -57,13 +73,11 @@ export function registerSessionCommands(runners: Readonly<Record<string, Session
 
 /**
  * Opens the store of the data dir, or says why not.
- * @throws CliError `not_found` when there is no identity
+ * @throws CliError `not_found` when there is no identity; `failed` when the data dir cannot be
+ *   read (permission denied, not a directory)
  */
-export function openStore(ctx: Context): Store {
-  if (!existsSync(ctx.files.store))
-    throw new CliError('not_found', `no identity in ${ctx.files.dir}`, {
-      hint: "create one with 'chat6 init --nick NAME' (or pick another --data-dir)",
-    })
+export async function openStore(ctx: Context): Promise<Store> {
+  await checkIdentityDir(ctx.files)
   const store = createSqliteStore(ctx.files.store)
   if (store.getIdentity() === undefined) {
     store.close()
@@ -107,10 +121,7 @@ async function handleForwarded(
  * @throws CliError `conflict` (data dir in use), `not_found` (no identity), `passphrase`, `network`
  */
 export async function openSession(ctx: Context): Promise<Session> {
-  if (!existsSync(ctx.files.store))
-    throw new CliError('not_found', `no identity in ${ctx.files.dir}`, {
-      hint: "create one with 'chat6 init --nick NAME' (or pick another --data-dir)",
-    })
+  await checkIdentityDir(ctx.files)
   const config = await readConfig(ctx.files.config)
   const plan = await networkPlan(ctx.parsed.values, config, false)
   let session: Session | undefined
@@ -150,18 +161,24 @@ export async function openSession(ctx: Context): Promise<Session> {
   let node: Chat6Node | undefined
   let store: Store | undefined
   try {
-    store = openStore(ctx)
-    const sealed = store.getIdentity()?.sealed === true
-    const passphrase = sealed ? await unlockPassphrase(ctx) : undefined
-    node = await startNode(plan, ctx.files.dir)
-    const client = await createClient({
-      node,
-      store,
-      ...(passphrase === undefined ? {} : { passphrase }),
-    })
+    store = await openStore(ctx)
+    const opened = store
+    const sealed = opened.getIdentity()?.sealed === true
+    const started = async (): Promise<Chat6Node> => {
+      const n = node ?? (await startNode(plan, ctx.files.dir))
+      node = n
+      return n
+    }
+    const open = async (passphrase?: string) =>
+      createClient({
+        node: await started(),
+        store: opened,
+        ...(passphrase === undefined ? {} : { passphrase }),
+      })
+    const client = sealed ? await withPassphrase(ctx, open) : await open()
     store = undefined
     const startedAt = Date.now()
-    const liveNode = node
+    const liveNode = await started()
     let settling: Promise<boolean> | undefined
     let closing: Promise<void> | undefined
     const ctrl = control
@@ -187,7 +204,9 @@ export async function openSession(ctx: Context): Promise<Session> {
       },
       close: () => {
         closing ??= (async () => {
+          const sent = offlineSent(liveNode)
           await client.stop().catch(() => {})
+          await untilOfflineSent(liveNode, sent)
           await liveNode.stop().catch(() => {})
           await ctrl.close()
         })()
@@ -203,53 +222,18 @@ export async function openSession(ctx: Context): Promise<Session> {
   }
 }
 
-/** Runs a session command: forwarded to a running session on the data dir, or in its own. */
-export function sessionRunner(
-  cmd: SessionCommand,
-  validate?: (ctx: Context) => void,
-): (ctx: Context) => Promise<number> {
-  return async (ctx) => {
-    // a bad argument is reported before a passphrase is asked or a node started
-    validate?.(ctx)
-    if (!ctx.forwarded && (await probe(ctx.files.clientSocket))) return forward(ctx)
-    const session = await openSession(ctx)
-    // Ctrl-C ends the command cleanly: offline announced, store closed, socket removed
-    const offSignal = onShutdown((signal) => {
-      ctx.err(`chat6: ${signal}: stopping\n`)
-      session.close().finally(() => process.exit(130))
-    })
-    try {
-      return await cmd(ctx, session)
-    } finally {
-      offSignal()
-      await session.close()
-    }
+/** Runs a session command in a session of its own (the data dir is not held by another). */
+export async function runInOwnSession(ctx: Context, cmd: SessionCommand): Promise<number> {
+  const session = await openSession(ctx)
+  // Ctrl-C ends the command cleanly: offline announced, store closed, socket removed
+  const offSignal = onShutdown((signal) => {
+    ctx.err(`chat6: ${signal}: stopping\n`)
+    session.close().finally(() => process.exit(130))
+  })
+  try {
+    return await cmd(ctx, session)
+  } finally {
+    offSignal()
+    await session.close()
   }
-}
-
-/** Runs the command in the process that holds the data dir's client, relaying its output. */
-async function forward(ctx: Context): Promise<number> {
-  let exit: number = EXIT.FAILURE
-  let ended = false
-  await requestControl(
-    ctx.files.clientSocket,
-    {
-      op: 'run',
-      argv: [ctx.parsed.spec.name, ...ctx.parsed.argv],
-      stdoutIsTTY: ctx.io.stdout.isTTY === true,
-    },
-    (r) => {
-      if ('out' in r) ctx.out(r.out)
-      else if ('err' in r) ctx.err(r.err)
-      else if ('exit' in r) {
-        exit = r.exit
-        ended = true
-      } else if ('error' in r) {
-        ctx.err(`chat6: error: ${r.error}\n`)
-        ended = true
-      }
-    },
-  )
-  if (!ended) throw new CliError('failed', 'the chat6 process holding this data dir went away')
-  return exit
 }

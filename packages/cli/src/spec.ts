@@ -102,10 +102,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'whoami',
     summary: 'show your client key, target hash and fingerprint',
-    description: 'Shows what you give others so they can add you (the key) and how to check it.',
+    description:
+      'Shows what you give others so they can add you (the key) and how to check it;\n' +
+      'with --qr, also the key as a QR code to scan with a phone.',
     positionals: [],
-    options: { ...client, json, help },
-    examples: ['chat6 whoami', 'chat6 whoami --json | jq -r .key'],
+    options: {
+      qr: { type: 'boolean', help: 'also print the key as a QR code' },
+      ...client,
+      json,
+      help,
+    },
+    examples: ['chat6 whoami', 'chat6 whoami --qr', 'chat6 whoami --json | jq -r .key'],
     network: false,
   },
   {
@@ -115,7 +122,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Runs a relay: accepts and dials peers, relays presence and messages for others; no\n' +
       'identity needed. Logs one line per significant event and a status line periodically.\n' +
       'SIGINT/SIGTERM send BYE to every peer, save the last-known nodes and exit 0.\n' +
-      '`chat6 status` asks it for its state through control.sock in the data dir.',
+      '`chat6 status` asks it for its state through node.sock in the data dir; --metrics\n' +
+      'serves Prometheus metrics (only when given).',
     positionals: [],
     options: {
       ...net,
@@ -123,6 +131,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         type: 'string',
         arg: 'SECONDS',
         help: 'print a status line every SECONDS (default 60; 0: never)',
+      },
+      metrics: {
+        type: 'string',
+        arg: '[ADDR]:PORT',
+        help: 'serve Prometheus metrics at http://[ADDR]:PORT/metrics (e.g. [::1]:9600)',
       },
       verbose: {
         type: 'boolean',
@@ -136,6 +149,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       'chat6 node --listen [::]:7600 --peer [2001:db8::7]:7600',
       'chat6 node --listen [::1]:7600 --allow-loopback',
+      'chat6 node --listen [::]:7600 --metrics [::1]:9600',
     ],
     network: true,
   },
@@ -143,8 +157,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'status',
     summary: 'ask the running node (or daemon/chat) of a data dir for its state',
     description:
-      'Connects to control.sock in the data dir of a running `chat6 node`, `daemon` or `chat`\n' +
-      'and prints its peers, known clients, frames relayed and drops.',
+      'Connects to node.sock (a running `chat6 node`) or client.sock (`daemon`, `chat`) in the\n' +
+      'data dir and prints its peers, known clients, frames relayed and drops.',
     positionals: [],
     options: { 'data-dir': dataDir, json, help },
     examples: ['chat6 status', 'chat6 status --json'],

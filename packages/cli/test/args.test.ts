@@ -10,7 +10,7 @@ import {
 } from '../src/args.ts'
 import { CliError } from '../src/errors.ts'
 import { EXIT } from '../src/exit-codes.ts'
-import { COMMANDS, findCommand } from '../src/spec.ts'
+import { COMMANDS, type CommandSpec, findCommand } from '../src/spec.ts'
 
 const spec = (name: string) => {
   const s = findCommand(name)
@@ -102,5 +102,19 @@ describe('help', () => {
       expect(c.options.help).toBeDefined()
     }
     expect(mainHelp()).toContain('demo')
+  })
+  it('behavior: node and status name the sockets the code uses', () => {
+    const node = commandHelp(findCommand('node') as CommandSpec)
+    expect(node).toContain('through node.sock in the data dir')
+    expect(node).toContain('--metrics [ADDR]:PORT')
+    const status = commandHelp(findCommand('status') as CommandSpec)
+    expect(`${node}${status}`).not.toContain('control.sock')
+  })
+  it('error: a negative value is the option\'s own error, not parseArgs\' "ambiguous"', () => {
+    const parsed = parseCommand(findCommand('send') as CommandSpec, ['bob', 'hi', '--wait', '-5'])
+    expect(parsed.values.wait).toBe('-5')
+    expect(() => secondsOption(parsed.values, 'wait', 0)).toThrow(
+      "--wait must be a number of seconds from 0 to 86400, not '-5'",
+    )
   })
 })

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { clockReply, echoReply } from '../src/bots.ts'
@@ -71,7 +71,15 @@ const status: NodeStatus = {
   listen: '[::]:7600',
   uptimeSeconds: 5,
   peers: [
-    { id: 'peer1234567890', remote: '[::1]:1', direction: 'inbound', listenPort: 1, rttMs: 1.5 },
+    {
+      id: 'peer1234567890',
+      address: '[::1]:7601',
+      remote: '[::1]:50312',
+      direction: 'inbound',
+      listenPort: 7601,
+      rttMs: 1.5,
+      upSeconds: 3725,
+    },
   ],
   clients: { known: 3, online: 2, reachable: 2, attached: 0 },
   framesRelayed: 42,
@@ -87,7 +95,17 @@ describe('status and logs', () => {
     expect(statusLine(status)).toBe(
       'status: 1 peer, 3 clients known (2 online), 42 frames relayed, 7 dropped (rate_limit 5, bad_frame 2)',
     )
-    expect(statusText(status)).toMatch(/peers\s+1\n.*\[::1\]:1\s+inbound\s+1.5 ms/)
+    const text = statusText(status)
+    // a header row, and an inbound peer by the port it listens on, not its ephemeral one
+    expect(text).toContain(
+      'peers       1\n  ADDRESS     DIR  RTT     UP          NODE\n  [::1]:7601  in   1.5 ms  1 h 02 min  peer12345678…\n',
+    )
+    // a relay with no client attached says nothing of local deliveries
+    expect(text).toContain('frames      42 relayed, 100 in, 90 out\n')
+    expect(text).not.toContain('delivered')
+    expect(
+      statusText({ ...status, role: 'client', clients: { ...status.clients, attached: 1 } }),
+    ).toContain(', 0 delivered to clients here')
   })
   it('behavior: event lines are timestamped text or JSON', () => {
     const out: string[] = []
@@ -118,7 +136,11 @@ describe('config and bots', () => {
     expect(await readConfig(file)).toEqual(EMPTY_CONFIG)
     const c = { peers: ['[::1]:7600'], listen: undefined, allowLoopback: true, allowUla: false }
     await writeConfig(file, c)
-    expect(await readConfig(file)).toEqual(c)
+    expect(await readConfig(file)).toEqual({ ...c, chat: {} })
+    // init's network settings leave the chat screen's sections as the user wrote them
+    writeFileSync(file, JSON.stringify({ notify: { bell: false }, peers: [] }))
+    await writeConfig(file, c)
+    expect((await readConfig(file)).chat).toEqual({ notify: { bell: false } })
     await writeConfig(file, { ...c, peers: ['10.0.0.1:1'] })
     await expect(readConfig(file)).rejects.toThrow(/config\.json is not valid/)
   })

@@ -1,21 +1,21 @@
 // End to end over real TCP on ::1: a relay, two clients (alice, bob) made with `chat6 init`,
 // friends through add/accept, messages with receipts, an offline friend's queue delivered by a
 // later daemon, and the chat screen driven by typing in tmux.
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../src/exit-codes.ts'
 import {
-  BIN,
   cleanup,
   eventually,
+  type HistoryEntry,
+  history,
   type Running,
   run,
   start,
   startRelay,
   tempDir,
 } from './helpers/cli.ts'
+import { NO_TMUX, TMUX, tmuxServer } from './helpers/tmux.ts'
 
 let dir: string
 let addr: string
@@ -24,18 +24,6 @@ let bob: string
 let bobKey: string
 let aliceKey: string
 const daemons: Running[] = []
-
-interface HistoryEntry {
-  outgoing: boolean
-  text: string
-  state: string
-}
-
-const history = async (who: string, friend: string): Promise<HistoryEntry[]> => {
-  const r = await run(['history', '--data-dir', who, friend, '--json'])
-  expect(r.code, r.stderr).toBe(0)
-  return JSON.parse(r.stdout) as HistoryEntry[]
-}
 
 const daemon = async (dataDir: string): Promise<Running> => {
   const d = start(['daemon', '--data-dir', dataDir])
@@ -152,26 +140,16 @@ describe('two clients and a relay on ::1', () => {
   })
 
   it('behavior: chat in a terminal (tmux): typing sends, the screen shows the message and ✓✓', async (t) => {
-    const tmux = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((p) => existsSync(p))
-    if (tmux === undefined) {
-      console.log('skipped: tmux is not installed (apt-get install tmux)')
+    if (TMUX === undefined) {
+      console.log(NO_TMUX)
       t.skip()
       return
     }
     if (daemons.length === 0) await daemon(bob)
-    const sock = `chat6-test-${process.pid}`
-    const tm = (...args: string[]) =>
-      execFileSync(tmux, ['-u', '-L', sock, ...args], { encoding: 'utf8' })
+    const server = tmuxServer(`chat6-test-${process.pid}`)
+    const tm = (...args: string[]) => server.tm(...args)
     try {
-      tm(
-        'new-session',
-        '-d',
-        '-x',
-        '100',
-        '-y',
-        '24',
-        `env NO_COLOR=1 CHAT6_BOOTSTRAP= ${process.execPath} ${BIN} chat --data-dir ${alice}; echo CHAT-EXIT-$?; sleep 5`,
-      )
+      server.start('chat', 100, 24, `chat --data-dir ${alice}`)
       await eventually(
         'the chat screen',
         async () =>
@@ -195,11 +173,9 @@ describe('two clients and a relay on ::1', () => {
         return h.at(-1)?.text === 'reply from bob' && h.at(-1)?.state === 'read'
       })
       tm('send-keys', '/quit', 'Enter')
-      await eventually('chat to exit 0', async () =>
-        tm('capture-pane', '-p').includes('CHAT-EXIT-0'),
-      )
+      await eventually('chat to exit 0', async () => tm('capture-pane', '-p').includes('EXIT-0'))
     } finally {
-      spawnSync(tmux, ['-L', sock, 'kill-server'])
+      server.kill()
     }
     const atBob = await history(bob, 'alice')
     expect(atBob.find((m) => m.text === 'hi from tmux')).toMatchObject({ outgoing: false })

@@ -37,7 +37,14 @@ describe('chat6 node', () => {
     expect(s.role).toBe('node')
     expect(s.peers).toHaveLength(1)
     expect(typeof s.framesRelayed).toBe('number')
-    expect((await run(['status', '--data-dir', join(dir, 'one')])).stdout).toMatch(/peers\s+1/)
+    // the table has headers, and the inbound peer shows the port it listens on
+    const text = (await run(['status', '--data-dir', join(dir, 'one')])).stdout
+    expect(text).toMatch(
+      new RegExp(
+        `peers {7}1\\n {2}ADDRESS +DIR +RTT +UP +NODE\\n {2}${two.addr.replace(/[[\]]/g, '\\$&')} +in +[\\d.]+ ms +\\d+ s +\\S+…\\n`,
+      ),
+    )
+    expect(text).not.toMatch(/delivered/)
 
     expect(await two.relay.stop('SIGTERM')).toBe(0)
     expect(two.relay.output()).toMatch(/SIGTERM: sending BYE to 1 peer/)
@@ -54,10 +61,11 @@ describe('chat6 node', () => {
     const one = await startRelay(join(dir, 'one'))
     const r = await run(['node', '--data-dir', join(dir, 'two'), '--listen', one.addr])
     expect(r.code).toBe(EXIT.NETWORK)
-    expect(r.stderr).toMatch(
-      /^chat6: error: cannot listen on \[::1\]:\d+: .*address already in use/,
+    // once, in our words (Node's said "address already in use" twice, with the address in its
+    // own spelling)
+    expect(r.stderr).toBe(
+      `chat6: error: cannot listen on ${one.addr}: the port is in use (is another chat6 node or chat running there?)\n`,
     )
-    expect(r.stderr.trim().split('\n')).toHaveLength(1)
     await one.relay.stop()
   })
 
@@ -68,27 +76,97 @@ describe('chat6 node', () => {
   })
 })
 
+describe('metrics', () => {
+  it('behavior: --metrics serves Prometheus text with peers, clients, frames, RTTs and RSS', async () => {
+    const dir = tempDir()
+    const one = await startRelay(join(dir, 'one'), ['--metrics', '[::1]:0'])
+    const url = (await one.relay.waitFor(/metrics on (http:\/\/\[::1\]:\d+\/metrics)/))[1] as string
+    const two = await startRelay(join(dir, 'two'), ['--peer', one.addr])
+    await one.relay.waitFor(/peer up .* inbound/)
+    const res = await fetch(url)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const body = await res.text()
+    for (const line of [
+      '# TYPE chat6_peers gauge',
+      'chat6_peers{direction="inbound"} 1',
+      'chat6_peers{direction="outbound"} 0',
+      'chat6_clients{state="known"} 0',
+      '# TYPE chat6_frames_in_total counter',
+      'chat6_frames_in_total{type="HELLO"} 1',
+      '# TYPE chat6_drops_total counter',
+      '# TYPE chat6_byes_total counter',
+      `chat6_link_rtt_seconds{peer="${two.addr}"}`,
+      '# TYPE process_resident_memory_bytes gauge',
+    ])
+      expect(body).toContain(line)
+    expect(Number(/^process_resident_memory_bytes (\d+)$/m.exec(body)?.[1])).toBeGreaterThan(1e6)
+    expect((await fetch(url.replace('/metrics', '/'))).status).toBe(404)
+    // a BYE received is counted by its reason
+    expect(await two.relay.stop('SIGTERM')).toBe(0)
+    await one.relay.waitFor(/peer down/)
+    expect(await (await fetch(url)).text()).toContain(
+      'chat6_byes_total{direction="received",reason="shutdown"} 1',
+    )
+    expect(await one.relay.stop('SIGTERM')).toBe(0)
+  })
+  it('behavior: without --metrics nothing listens for it; a port in use says so', async () => {
+    const dir = tempDir()
+    const one = await startRelay(join(dir, 'one'))
+    expect(one.relay.output()).not.toMatch(/metrics/)
+    const port = Number(one.addr.split(':').at(-1))
+    const r = await run([
+      'node',
+      '--data-dir',
+      join(dir, 'two'),
+      '--listen',
+      '[::1]:0',
+      '--metrics',
+      `[::1]:${port}`,
+    ])
+    expect(r.code).toBe(EXIT.NETWORK)
+    expect(r.stderr).toBe(
+      `chat6: error: cannot serve metrics on [::1]:${port}: the port is in use\n`,
+    )
+    expect(await one.relay.stop('SIGTERM')).toBe(0)
+  })
+})
+
 describe('failed dials', () => {
-  it('error: a relay names a --peer where nothing listens at every try, as text and as JSON', async () => {
+  it('error: a relay says once which --peer it cannot reach and why, then connects when it can', async () => {
     const port = await deadPort()
     const dir = tempDir()
     const args = ['--listen', '[::1]:0', '--status-interval', '0', '--peer', `[::1]:${port}`]
     const text = start(['node', '--data-dir', join(dir, 'text'), ...args])
     const json = start(['node', '--data-dir', join(dir, 'json'), '--json', ...args])
-    const line = `dial ::1,${port} failed (refused), retrying with backoff`
-    // retried with backoff (1 s, then 2 s, with jitter): a second line comes
-    const escaped = line.replace(/[()]/g, '\\$&')
-    await text.waitFor(new RegExp(`${escaped}\\n[^]*${escaped}`))
-    const m = await json.waitFor(/^\{.*"event":"dial-failed".*"failures":2.*\}$/m)
+    // the address as every other line spells it, the DialError code, and the system's reason
+    const line = new RegExp(
+      `dial \\[::1\\]:${port} failed: refused \\([^)]*ECONNREFUSED[^)]*\\), retrying with backoff \\(next in \\d+ s\\)`,
+    )
+    await text.waitFor(line)
+    const m = await json.waitFor(/^\{.*"event":"dial-failed".*"code":"refused".*\}$/m)
     expect(JSON.parse(m[0])).toMatchObject({
       event: 'dial-failed',
-      msg: line,
-      addr: `::1,${port}`,
+      addr: `[::1]:${port}`,
       code: 'refused',
-      failures: 2,
+      reason: expect.stringContaining('ECONNREFUSED'),
+      source: 'bootstrap',
     })
-    expect(await text.stop('SIGTERM')).toBe(0)
-    expect(await json.stop('SIGTERM')).toBe(0)
+    expect(JSON.parse(m[0]).msg).toMatch(line)
+    // it keeps redialling without a line per try, and connects once something listens there
+    const late = start([
+      'node',
+      '--data-dir',
+      join(dir, 'late'),
+      '--listen',
+      `[::1]:${port}`,
+      '--status-interval',
+      '0',
+    ])
+    await late.waitFor(/listening on/)
+    await text.waitFor(new RegExp(`peer up \\S+ \\[::1\\]:${port} outbound`), 30_000)
+    expect(text.output().match(new RegExp(line, 'g'))).toHaveLength(1)
+    for (const r of [text, json, late]) expect(await r.stop('SIGTERM')).toBe(0)
   })
 
   it('error: a command whose --peer cannot be dialled warns with the address and the reason', async () => {
@@ -98,8 +176,11 @@ describe('failed dials', () => {
     expect(init.code, init.stderr).toBe(0)
     const r = await run(['friends', '--data-dir', dir, '--peer', `[::1]:${port}`])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).toBe(
-      `chat6: warning: no peer reachable within 5 s (tried [::1]:${port}: refused)\n`,
+    // the DialError's code, then the system's reason (whatever words the node gives it)
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^chat6: warning: no peer reachable within 5 s: \\[::1\\]:${port} refused \\([^)]*ECONNREFUSED[^)]*\\)\n$`,
+      ),
     )
   })
 })

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { displayWidth } from '../src/format.ts'
 import { MIN_PREFIX, parseKey, resolveNamed } from '../src/resolve.ts'
 import { parseChatInput } from '../src/tui/commands.ts'
-import { type EditorState, editorKey, emptyEditor, type Key } from '../src/tui/editor.ts'
+import {
+  commitLine,
+  type EditorState,
+  editorKey,
+  emptyEditor,
+  type Key,
+} from '../src/tui/editor.ts'
 import { type ChatView, renderChat } from '../src/tui/render.ts'
+import { chatView, friendItem } from './helpers/view.ts'
 
 const type = (s: EditorState, text: string) => {
   let st = s
@@ -21,9 +28,12 @@ describe('editor', () => {
     s = press(s, { name: 'end' }).state
     s = press(s, { name: 'backspace' }).state
     const r = press(s, { name: 'return' })
-    expect(r.action).toEqual({ kind: 'submit', line: 'hell' })
-    expect(r.state.text).toBe('')
-    expect(r.state.history).toEqual(['hell'])
+    expect(r.action).toEqual({ kind: 'submit', line: 'hell', literal: false })
+    // the screen decides whether the line goes; then the input empties into history
+    expect(r.state.text).toBe('hell')
+    const sent = commitLine(r.state)
+    expect(sent.text).toBe('')
+    expect(sent.history).toEqual(['hell'])
   })
   it('behavior: Tab and Shift-Tab switch friends, Ctrl-C quits', () => {
     expect(press(emptyEditor(), { name: 'tab' }).action).toEqual({ kind: 'next-friend' })
@@ -33,7 +43,7 @@ describe('editor', () => {
     expect(press(emptyEditor(), { name: 'c', ctrl: true }).action).toEqual({ kind: 'quit' })
   })
   it('behavior: ↑ recalls history, ↓ returns to the draft', () => {
-    let s = press(type(emptyEditor(), 'one'), { name: 'return' }).state
+    let s = commitLine(type(emptyEditor(), 'one'))
     s = type(s, 'dra')
     s = press(s, { name: 'up' }).state
     expect(s.text).toBe('one')
@@ -45,7 +55,8 @@ describe('editor', () => {
     s = press(s, { name: 'w', ctrl: true }).state
     expect(s.text).toBe('hello big ')
     s = press(s, { sequence: '\u001b[31m' }).state
-    expect(s.text).toBe('hello big [31m')
+    s = press(s, { sequence: '\u0007' }).state
+    expect(s.text).toBe('hello big ')
   })
   it('behavior: surrogate pairs move and delete as one', () => {
     let s = type(emptyEditor(), 'a😀')
@@ -110,45 +121,23 @@ describe('friend resolution', () => {
   })
 })
 
-const view = (over: Partial<ChatView> = {}): ChatView => ({
-  me: { nickname: 'alice', shortHash: 'a1b2c3d4' },
-  network: '2 peers',
-  friends: [
-    {
-      id: 'b',
-      name: 'bob',
-      shortHash: 'bbbb0000',
-      online: true,
-      status: 'friend',
-      unread: 0,
-      verified: false,
-      keyChanged: false,
-    },
-    {
-      id: 'c',
-      name: 'carol',
-      shortHash: 'cccc0000',
-      online: false,
-      status: 'friend',
-      unread: 2,
-      verified: false,
-      keyChanged: false,
-    },
-  ],
-  requests: [{ id: 'd', name: 'dave', shortHash: 'dddd0000' }],
-  selected: 'b',
-  lines: [
-    { id: '1', outgoing: false, text: 'hello alice', state: 'read', time: 0 },
-    { id: '2', outgoing: true, text: 'hi bob', state: 'delivered', time: 0 },
-    { id: '3', outgoing: true, text: 'still there?', state: 'queued', time: 0 },
-  ],
-  scroll: 0,
-  notice: undefined,
-  input: { ...emptyEditor(), text: 'typing', cursor: 6 },
-  ascii: false,
-  color: false,
-  ...over,
-})
+const view = (over: Partial<ChatView> = {}): ChatView =>
+  chatView({
+    network: '2 peers',
+    friends: [
+      friendItem(),
+      friendItem({ id: 'c', name: 'carol', shortHash: 'cccc0000', online: false, unread: 2 }),
+    ],
+    requests: [{ id: 'd', name: 'dave', shortHash: 'dddd0000', conflict: false }],
+    selected: 'b',
+    lines: [
+      { id: '1', outgoing: false, text: 'hello alice', state: 'read', time: 0 },
+      { id: '2', outgoing: true, text: 'hi bob', state: 'delivered', time: 0 },
+      { id: '3', outgoing: true, text: 'still there?', state: 'queued', time: 0 },
+    ],
+    input: { ...emptyEditor(), text: 'typing', cursor: 6 },
+    ...over,
+  })
 
 describe('render', () => {
   it('behavior: fills the terminal exactly, every line the full width', () => {

@@ -2,14 +2,17 @@
 // online, stores and logs what arrives, and runs the scripting commands forwarded to it.
 
 import { clientHash } from '@chat6/crypto'
-import { formatHostPort } from '../addr.ts'
+import { dialReason, formatHostPort, peerAddress } from '../addr.ts'
 import { secondsOption } from '../args.ts'
 import type { Context } from '../context.ts'
 import { EXIT } from '../exit-codes.ts'
 import { sanitize, shortHash, toHex } from '../format.ts'
 import { createEventLog } from '../logline.ts'
-import { openSession } from '../session.ts'
+import { presentRequests, requestLabel } from '../requests.ts'
+import { openSession, registerSessionCommands } from '../session.ts'
 import { onShutdown } from '../shutdown.ts'
+import { availability } from './scripting.ts'
+import { SESSION_COMMANDS } from './session-commands.ts'
 
 /** Runs until a signal, or with --flush until the outbox is empty. */
 export async function runDaemon(ctx: Context): Promise<number> {
@@ -17,6 +20,8 @@ export async function runDaemon(ctx: Context): Promise<number> {
   const flush = values.flush === true
   const timeout = secondsOption(values, 'timeout', 0)
   const log = createEventLog(ctx.out, false)
+  // while it runs, scripting commands on the same data dir are forwarded to it
+  registerSessionCommands(SESSION_COMMANDS)
   const session = await openSession(ctx)
   const { client, node } = session
   const names = new Map<string, string>()
@@ -31,23 +36,38 @@ export async function runDaemon(ctx: Context): Promise<number> {
     'start',
     `${sanitize(client.nickname)} ${shortHash(client.hash)} online;${where} pid ${process.pid}`,
   )
-  node.on('peer:connect', (p) => log.line('peer-up', `peer up ${formatHostPort(p.remote)}`))
+  node.on('peer:connect', (p) => log.line('peer-up', `peer up ${peerAddress(p)} ${p.direction}`))
   node.on('peer:disconnect', ({ peer, reason }) =>
-    log.line('peer-down', `peer down ${formatHostPort(peer.remote)} (${reason})`),
+    log.line('peer-down', `peer down ${peerAddress(peer)} (${reason})`),
   )
-  const presence = new Map<string, boolean>()
+  const failing = new Map<string, string>()
+  node.on('peer:connect', (p) => failing.delete(formatHostPort(p.remote)))
+  node.on('dial:failed', (f) => {
+    const addr = formatHostPort(f.address)
+    const why = dialReason(f)
+    if (failing.get(addr) === why) return
+    failing.set(addr, why)
+    log.line(
+      'dial-failed',
+      `cannot reach ${addr}: ${why}${f.retryIn === undefined ? '' : '; retrying'}`,
+    )
+  })
+  // online, online but unreachable (no route from here), offline: what `chat6 send` will say
+  const presence = new Map<string, string>()
   client.on('presence', (f) => {
     const hex = toHex(f.hash)
-    if (presence.get(hex) === f.online) return
-    presence.set(hex, f.online)
-    log.line('presence', `${nameOf(f.hash, f.nickname)} is ${f.online ? 'online' : 'offline'}`)
+    const state = availability(f)
+    if (presence.get(hex) === state) return
+    presence.set(hex, state)
+    log.line('presence', `${nameOf(f.hash, f.nickname)} is ${state}`)
   })
-  client.on('friend-request', (r) =>
+  client.on('friend-request', (r) => {
+    const [shown] = presentRequests([r], [], node)
     log.line(
       'request',
-      `friend request from ${nameOf(r.hash, r.nickname)}: 'chat6 accept ${shortHash(r.hash)}'`,
-    ),
-  )
+      `friend request from ${shown === undefined ? shortHash(r.hash) : requestLabel(shown)}: 'chat6 accept ${shortHash(r.hash)}'`,
+    )
+  })
   client.on('friend-added', (f) =>
     log.line('friend', `${nameOf(f.hash, f.nickname)} is now a friend`),
   )

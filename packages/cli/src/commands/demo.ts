@@ -189,8 +189,9 @@ export async function runDemo(ctx: Context): Promise<number> {
       await new Promise((r) => setTimeout(r, 2000))
       await runChatScreen(ctx, {
         client: you,
-        network: () => `demo: ${count} relays`,
-        nodeOf: () => nodes[0] as Chat6Node,
+        label: () => `demo: ${count} relays`,
+        node: nodes[0] as Chat6Node,
+        dialling: [],
       })
     } else if (!interactive) {
       say('(not a terminal or --no-interactive: skipping the interactive chat)')

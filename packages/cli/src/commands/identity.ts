@@ -1,6 +1,6 @@
 // `chat6 init` and `chat6 whoami`: creating the identity and showing what others need of it.
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { createInterface } from 'node:readline/promises'
 import { createClient, createSqliteStore, MAX_ICON_BYTES } from '@chat6/client'
 import { clientHash } from '@chat6/crypto'
@@ -9,11 +9,13 @@ import { listOption, stringOption } from '../args.ts'
 import { EMPTY_CONFIG, writeConfig } from '../config.ts'
 import type { Context } from '../context.ts'
 import { serveControl } from '../control.ts'
+import { checkInitDir, makeDataDir } from '../data-dir.ts'
 import { CliError } from '../errors.ts'
 import { EXIT } from '../exit-codes.ts'
 import { fingerprint, sanitize, table, toBase64, toHex } from '../format.ts'
 import { networkPlan } from '../network.ts'
 import { givenPassphrase, promptHidden } from '../passphrase.ts'
+import { qrLines } from '../qr.ts'
 import { openStore } from '../session.ts'
 
 /** What `whoami` shows. */
@@ -71,6 +73,7 @@ async function ask(ctx: Context, question: string): Promise<string> {
 export async function runInit(ctx: Context): Promise<number> {
   const { values } = ctx.parsed
   const tty = ctx.io.stdin.isTTY === true
+  await checkInitDir(ctx.files)
   if (existsSync(ctx.files.store)) {
     const store = createSqliteStore(ctx.files.store)
     const id = store.getIdentity()
@@ -120,7 +123,7 @@ export async function runInit(ctx: Context): Promise<number> {
     values['allow-ula'] === true
   const plan = hasNet ? await networkPlan(values, EMPTY_CONFIG, false) : undefined
 
-  await mkdir(ctx.files.dir, { recursive: true, mode: 0o700 })
+  await makeDataDir(ctx.files)
   const control = await serveControl(ctx.files.clientSocket, async () => {}, 'another chat6')
   const created = !existsSync(ctx.files.store)
   // the identity is made by the client itself; its node is offline (no listen, no peers)
@@ -168,11 +171,19 @@ export async function runInit(ctx: Context): Promise<number> {
 
 /** `chat6 whoami`: needs no passphrase: it shows public values only. */
 export async function runWhoami(ctx: Context): Promise<number> {
-  const store = openStore(ctx)
+  const store = await openStore(ctx)
   try {
     const id = store.getIdentity()
     if (id === undefined) throw new CliError('not_found', `no identity in ${ctx.files.dir}`)
-    printWho(ctx, describe(ctx, id.key, id.nickname, id.sealed))
+    const who = describe(ctx, id.key, id.nickname, id.sealed)
+    printWho(ctx, who)
+    if (ctx.parsed.values.qr === true && !ctx.json) {
+      const color =
+        ctx.io.stdout.isTTY === true &&
+        ctx.io.env.NO_COLOR === undefined &&
+        ctx.io.env.TERM !== 'dumb'
+      ctx.out(`\n${qrLines(who.key, { color }).join('\n')}\n`)
+    }
     return EXIT.OK
   } finally {
     store.close()

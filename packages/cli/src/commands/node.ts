@@ -1,14 +1,17 @@
 // `chat6 node`: a relay. Logs one line per significant event and a periodic status line,
-// answers `chat6 status` on node.sock, and stops cleanly (BYE, last-known nodes) on a signal.
-import { mkdir, readFile } from 'node:fs/promises'
-import { addressKey } from '@chat6/node'
-import { DEFAULT_PORT, formatHostPort } from '../addr.ts'
-import { secondsOption } from '../args.ts'
+// answers `chat6 status` on node.sock, serves Prometheus metrics when asked (--metrics), and
+// stops cleanly (BYE, last-known nodes) on a signal.
+import { readFile } from 'node:fs/promises'
+import { DEFAULT_PORT, dialReason, formatHostPort, parseHostPort, peerAddress } from '../addr.ts'
+import { secondsOption, stringOption } from '../args.ts'
 import { EMPTY_CONFIG } from '../config.ts'
 import type { Context } from '../context.ts'
 import { serveControl } from '../control.ts'
+import { makeDataDir } from '../data-dir.ts'
 import { EXIT } from '../exit-codes.ts'
+import { toHex } from '../format.ts'
 import { createEventLog } from '../logline.ts'
+import { type MetricsServer, serveMetrics } from '../metrics.ts'
 import { networkPlan, startNode } from '../network.ts'
 import { nodeStatus, statusLine } from '../node-status.ts'
 import { onShutdown } from '../shutdown.ts'
@@ -20,12 +23,18 @@ export async function runNode(ctx: Context): Promise<number> {
   const { values } = ctx.parsed
   const plan = await networkPlan(values, EMPTY_CONFIG, { host: '::', port: DEFAULT_PORT })
   const statusEvery = secondsOption(values, 'status-interval', 60_000)
+  const metricsText = stringOption(values, 'metrics')
+  const metricsAt =
+    metricsText === undefined
+      ? undefined
+      : parseHostPort(metricsText, { host: '::1', port: 9600 }, '--metrics')
   const log = createEventLog(ctx.out, values.json === true)
-  await mkdir(ctx.files.dir, { recursive: true, mode: 0o700 })
+  await makeDataDir(ctx.files)
 
   const node = await startNode(plan, ctx.files.dir)
   const startedAt = Date.now()
   let control: Awaited<ReturnType<typeof serveControl>>
+  let metrics: MetricsServer | undefined
   try {
     control = await serveControl(
       ctx.files.nodeSocket,
@@ -39,6 +48,13 @@ export async function runNode(ctx: Context): Promise<number> {
     await node.stop()
     throw e
   }
+  try {
+    if (metricsAt !== undefined) metrics = await serveMetrics(node, metricsAt)
+  } catch (e) {
+    await node.stop()
+    await control.close()
+    throw e
+  }
 
   const where = node.listenAddress ? formatHostPort(node.listenAddress) : 'nowhere'
   log.line('listening', `listening on ${where} as node ${short(node.id)}`, {
@@ -46,13 +62,18 @@ export async function runNode(ctx: Context): Promise<number> {
     id: node.id,
     pid: process.pid,
   })
+  if (metrics !== undefined) {
+    const url = `http://${formatHostPort(metrics.address)}/metrics`
+    log.line('metrics', `metrics on ${url}`, { url })
+  }
   if (plan.peers.length > 0)
     log.line('bootstrap', `dialling ${plan.peers.map(formatHostPort).join(', ')}`, {
       peers: plan.peers.map(formatHostPort),
     })
   node.on('peer:connect', (p) =>
-    log.line('peer-up', `peer up ${short(p.id)} ${formatHostPort(p.remote)} ${p.direction}`, {
+    log.line('peer-up', `peer up ${short(p.id)} ${peerAddress(p)} ${p.direction}`, {
       peer: p.id,
+      address: peerAddress(p),
       remote: formatHostPort(p.remote),
       direction: p.direction,
     }),
@@ -60,32 +81,46 @@ export async function runNode(ctx: Context): Promise<number> {
   node.on('peer:disconnect', ({ peer, reason, initiator }) =>
     log.line(
       'peer-down',
-      `peer down ${short(peer.id)} ${formatHostPort(peer.remote)} reason=${reason} (${initiator})`,
-      { peer: peer.id, remote: formatHostPort(peer.remote), reason, initiator },
+      `peer down ${short(peer.id)} ${peerAddress(peer)} reason=${reason} (${initiator})`,
+      { peer: peer.id, address: peerAddress(peer), reason, initiator },
     ),
   )
   // a relay sees every client of the mesh come and go: only worth a line when asked
   if (values.verbose === true) {
+    const hex = (c: { hash: Uint8Array }) => toHex(c.hash)
     node.on('client:online', (c) =>
       log.line(
         'client-online',
-        `client online ${c.id.slice(0, 8)} ${c.local ? '(local)' : ''}`.trim(),
-        {
-          client: c.id,
-        },
+        `client online ${hex(c).slice(0, 8)}${c.local ? ' (attached here)' : ''}`,
+        { client: hex(c) },
       ),
     )
     node.on('client:offline', (c) =>
-      log.line('client-offline', `client offline ${c.id.slice(0, 8)}`, { client: c.id }),
+      log.line('client-offline', `client offline ${hex(c).slice(0, 8)}`, { client: hex(c) }),
     )
   }
-  // a wrong --peer or a dead bootstrap node would otherwise be retried in silence
-  node.on('dial:failed', ({ address, code, failures }) => {
-    const addr = addressKey(address)
-    log.line('dial-failed', `dial ${addr} failed (${code}), retrying with backoff`, {
+  // a wrong --peer or a dead bootstrap node would otherwise be retried in silence; each
+  // address is logged when it starts failing or fails another way, not at every retry
+  const failing = new Map<string, string>()
+  node.on('peer:connect', (p) => {
+    failing.delete(formatHostPort(p.remote))
+    failing.delete(peerAddress(p))
+  })
+  node.on('dial:failed', (f) => {
+    const addr = formatHostPort(f.address)
+    const why = dialReason(f)
+    if (failing.get(addr) === why) return
+    failing.set(addr, why)
+    const retry =
+      f.retryIn === undefined
+        ? ''
+        : `, retrying with backoff (next in ${Math.ceil(f.retryIn / 1000)} s)`
+    log.line('dial-failed', `dial ${addr} failed: ${why}${retry}`, {
       addr,
-      code,
-      failures,
+      code: f.code,
+      reason: f.message,
+      source: f.source,
+      failures: f.failures,
     })
   })
   node.on('log', ({ level, msg, data }) => {
@@ -114,6 +149,7 @@ export async function runNode(ctx: Context): Promise<number> {
     peers,
   })
   await node.stop()
+  await metrics?.close()
   await control.close()
   let saved = 0
   try {

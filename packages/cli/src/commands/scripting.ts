@@ -1,10 +1,17 @@
 // The scripting commands (add, friends, send, history, requests, accept, reject): each runs
 // against a session, its own or that of a running chat/daemon on the same data dir.
-import type { Friend, FriendRequest, Message } from '@chat6/client'
+import type { Friend, Message } from '@chat6/client'
+import { clientHash } from '@chat6/crypto'
 import { intOption, secondsOption, stringOption } from '../args.ts'
 import type { Context } from '../context.ts'
 import { EXIT } from '../exit-codes.ts'
 import { dateTime, sanitize, shortHash, stateMark, table, toBase64, toHex } from '../format.ts'
+import {
+  type PresentedRequest,
+  pickRequest,
+  presentedNickname,
+  presentRequests,
+} from '../requests.ts'
 import { parseKey, resolveNamed } from '../resolve.ts'
 import type { Session } from '../session.ts'
 
@@ -25,8 +32,10 @@ const friendJson = (f: Friend) => ({
   keyChanged: f.keyChanged,
 })
 
-const requestJson = (r: FriendRequest) => ({
+const requestJson = (r: PresentedRequest) => ({
   nickname: r.nickname ?? null,
+  nicknameVerified: false,
+  nicknameOfAFriend: r.conflict,
   key: toBase64(r.key),
   hash: toHex(r.hash),
   receivedAt: new Date(r.receivedAt).toISOString(),
@@ -45,6 +54,13 @@ const messageJson = (m: Message) => ({
 
 /** Online with a route: what the user calls online. */
 export const available = (f: Friend | undefined) => f?.online === true && f.reachable
+
+/**
+ * A friend's presence in words: `online`, `online but unreachable` (they announced themselves
+ * but no route to them is known here yet), or `offline`.
+ */
+export const availability = (f: Pick<Friend, 'online' | 'reachable'>) =>
+  f.online ? (f.reachable ? 'online' : 'online but unreachable') : 'offline'
 
 const name = (f: { nickname: string | undefined; hash: Uint8Array }) =>
   f.nickname === undefined ? shortHash(f.hash) : sanitize(f.nickname)
@@ -94,6 +110,12 @@ export async function waitUntil(
   })
 }
 
+/** Pending requests with the nicknames their senders present. */
+async function presented(session: Session): Promise<PresentedRequest[]> {
+  const friends = await session.client.friends()
+  return presentRequests(await session.client.requests(), friends, session.node)
+}
+
 async function findFriend(session: Session, who: string): Promise<Friend> {
   return resolveNamed(who, await session.client.friends(), 'friend')
 }
@@ -113,7 +135,7 @@ export async function runFriends(ctx: Context, session: Session): Promise<number
   const rows = friends.map((f) => [
     name(f),
     shortHash(f.hash),
-    f.status === 'requested' ? 'request sent' : f.online && f.reachable ? 'online' : 'offline',
+    f.status === 'requested' ? 'request sent' : availability(f),
     f.keyChanged ? 'KEY CHANGED' : f.verified ? 'verified' : '',
   ])
   ctx.out(`${table([['NAME', 'HASH', 'PRESENCE', ''], ...rows])}\n`)
@@ -125,10 +147,24 @@ export async function runAdd(ctx: Context, session: Session): Promise<number> {
   const { values, args } = ctx.parsed
   const key = parseKey(args.KEY ?? '')
   const wait = secondsOption(values, 'wait', 0)
-  const nick = stringOption(values, 'nick')
+  const hash = clientHash(key)
+  const nick = stringOption(values, 'nick') ?? presentedNickname(session.node, key, hash)
+  const hex = toHex(hash)
+  const known = (await session.client.friends()).find((x) => toHex(x.hash) === hex)
+  const theyAsked = (await session.client.requests()).some((r) => toHex(r.hash) === hex)
   const f = await session.client.addFriend(key, nick === undefined ? {} : { nickname: nick })
-  const hex = toHex(f.hash)
   const current = async () => (await session.client.friends()).find((x) => toHex(x.hash) === hex)
+  // adding a friend again, or someone whose request is waiting, is said as what it is
+  if (known?.status === 'friend' || theyAsked) {
+    const who = name(known ?? f)
+    if (ctx.json)
+      ctx.out(
+        `${JSON.stringify({ ...friendJson(f), request: known ? 'already-friends' : 'accepted' })}\n`,
+      )
+    else if (known) ctx.out(`${who} is already your friend: nothing sent\n`)
+    else ctx.out(`${who} had asked you: accepted, you are friends\n`)
+    return EXIT.OK
+  }
   if (!ctx.forwarded) await session.settled()
   const online = await waitUntil(
     session,
@@ -148,13 +184,15 @@ export async function runAdd(ctx: Context, session: Session): Promise<number> {
   if (online && !ctx.forwarded) await sleep(300, ctx.signal)
   const who = name((await current()) ?? f)
   const state = accepted ? 'accepted' : online ? 'sent' : 'saved'
+  const again = known !== undefined ? ' again' : ''
   if (ctx.json)
     ctx.out(`${JSON.stringify({ ...friendJson((await current()) ?? f), request: state })}\n`)
   else if (accepted) ctx.out(`${who} accepted: you are friends\n`)
-  else if (online) ctx.out(`friend request sent to ${who}; they accept with 'chat6 accept'\n`)
+  else if (online)
+    ctx.out(`friend request sent${again} to ${who}; they accept with 'chat6 accept'\n`)
   else
     ctx.out(
-      `${who} is offline: the request is saved and is sent when you are both online (chat6 chat or chat6 daemon)\n`,
+      `${who} is ${availability((await current()) ?? f)}: the request is saved and is sent when you are both online (chat6 chat or chat6 daemon)\n`,
     )
   return online || accepted ? EXIT.OK : EXIT.QUEUED
 }
@@ -178,24 +216,31 @@ export async function runSend(ctx: Context, session: Session): Promise<number> {
   })
   try {
     const delivered = () => state === 'delivered' || state === 'read'
-    if (!ctx.forwarded) await session.settled()
     const hex = toHex(friend.hash)
-    const isOnline = async () =>
-      available((await session.client.friends()).find((f) => toHex(f.hash) === hex))
-    // without --wait, an offline friend is reported after a short look for their presence
-    const first = explicitWait ? wait : Math.min(wait, OFFLINE_WAIT_MS)
-    const online = await waitUntil(
-      session,
-      async () => delivered() || (await isOnline()),
-      first,
-      ctx.signal,
-    )
+    const now = async () => (await session.client.friends()).find((f) => toHex(f.hash) === hex)
+    const isOnline = async () => available(await now())
+    let online: boolean
+    if (ctx.forwarded) {
+      // the chat or daemon that runs this has been online a while: it knows their presence now
+      online = delivered() || (await isOnline())
+    } else {
+      // a node of our own has just started: give presence a moment to arrive
+      await session.settled()
+      online = await waitUntil(
+        session,
+        async () => delivered() || (await isOnline()),
+        explicitWait ? wait : Math.min(wait, OFFLINE_WAIT_MS),
+        ctx.signal,
+      )
+    }
     if (online || explicitWait)
       await waitUntil(session, delivered, Math.max(0, wait - (Date.now() - started)), ctx.signal)
     const who = name(friend)
+    const presence =
+      friend.status === 'requested' ? 'not a friend yet' : availability((await now()) ?? friend)
     if (ctx.json)
       ctx.out(
-        `${JSON.stringify({ to: who, key: toBase64(friend.key), msgid: toBase64(sent.msgid), state: delivered() ? state : state === 'sent' ? 'sent' : 'queued' })}\n`,
+        `${JSON.stringify({ to: who, key: toBase64(friend.key), msgid: toBase64(sent.msgid), state: delivered() ? state : state === 'sent' ? 'sent' : 'queued', presence })}\n`,
       )
     if (delivered()) {
       if (!ctx.json) ctx.out(`delivered to ${who} ${stateMark(state as 'delivered')}\n`)
@@ -203,9 +248,11 @@ export async function runSend(ctx: Context, session: Session): Promise<number> {
     }
     if (!ctx.json)
       ctx.out(
-        (online || (await isOnline())
+        (presence === 'online'
           ? `sent to ${who} but no delivery receipt yet: `
-          : `${who} is offline: `) +
+          : presence === 'not a friend yet'
+            ? `${who} has not accepted your request yet: `
+            : `${who} is ${presence}: `) +
           "the message is queued in the outbox; 'chat6 daemon', 'chat6 chat' or 'chat6 send --wait' delivers it\n",
       )
     return EXIT.QUEUED
@@ -239,8 +286,11 @@ export async function runHistory(ctx: Context, session: Session): Promise<number
   }
   for (const m of messages) {
     const who = m.outgoing ? 'you' : name(friend)
+    // a message of several lines prints as several, the later ones indented under the first
     const body =
-      m.text === undefined ? `(${m.body.length} bytes, type ${m.mtype})` : sanitize(m.text)
+      m.text === undefined
+        ? `(${m.body.length} bytes, type ${m.mtype})`
+        : sanitize(m.text, true).replace(/\n/g, `\n${' '.repeat(dateTime(m.time).length + 1)}  `)
     const mark = m.outgoing ? ` ${stateMark(m.state)}` : m.state === 'read' ? '' : ' (new)'
     ctx.out(`${dateTime(m.time)} ${who}: ${body}${mark}\n`)
   }
@@ -250,7 +300,7 @@ export async function runHistory(ctx: Context, session: Session): Promise<number
 /** `chat6 requests`. */
 export async function runRequests(ctx: Context, session: Session): Promise<number> {
   if (!ctx.forwarded) await session.settled()
-  const requests = await session.client.requests()
+  const requests = await presented(session)
   if (ctx.json) {
     ctx.out(`${JSON.stringify(requests.map(requestJson), null, 2)}\n`)
     return EXIT.OK
@@ -260,25 +310,23 @@ export async function runRequests(ctx: Context, session: Session): Promise<numbe
     return EXIT.OK
   }
   const rows = requests.map((r) => [
-    name(r),
+    r.nickname === undefined ? '(no name)' : `${sanitize(r.nickname)}?`,
     shortHash(r.hash),
     dateTime(r.receivedAt),
     toBase64(r.key),
-    r.conflictsWith === undefined ? '' : 'uses the name of a friend!',
+    r.conflict ? 'uses the name of a friend!' : '',
   ])
   ctx.out(`${table([['NAME', 'HASH', 'RECEIVED', 'KEY', ''], ...rows])}\n`)
-  ctx.out("accept with 'chat6 accept NAME|HASH|KEY', reject with 'chat6 reject …'\n")
+  ctx.out(
+    "names are what the sender says (unverified, hence '?'); accept with 'chat6 accept NAME|HASH|KEY', reject with 'chat6 reject …'\n",
+  )
   return EXIT.OK
 }
 
 /** `chat6 accept KEY`. */
 export async function runAccept(ctx: Context, session: Session): Promise<number> {
   if (!ctx.forwarded) await session.settled()
-  const request = resolveNamed(
-    ctx.parsed.args.KEY ?? '',
-    await session.client.requests(),
-    'request',
-  )
+  const request = pickRequest(ctx.parsed.args.KEY ?? '', await presented(session))
   const friend = await session.client.accept(request.key)
   const hex = toHex(friend.hash)
   // the confirmation (or our own request) leaves once a session is up with them
@@ -299,11 +347,7 @@ export async function runAccept(ctx: Context, session: Session): Promise<number>
 
 /** `chat6 reject KEY`. */
 export async function runReject(ctx: Context, session: Session): Promise<number> {
-  const request = resolveNamed(
-    ctx.parsed.args.KEY ?? '',
-    await session.client.requests(),
-    'request',
-  )
+  const request = pickRequest(ctx.parsed.args.KEY ?? '', await presented(session))
   await session.client.reject(request.key)
   if (ctx.json) ctx.out(`${JSON.stringify({ ...requestJson(request), rejected: true })}\n`)
   else ctx.out(`rejected ${name(request)}; that key is blocked from now on\n`)

@@ -1,39 +1,51 @@
-// The chat screen's side effects: keys from node:readline in raw mode, the client's events, and
-// drawing renderChat()'s frames with plain ANSI sequences (alternate screen, only changed rows),
-// so it works in any terminal, over SSH too.
+// The chat screen's side effects: keys from node:readline in raw mode (bracketed paste and focus
+// reporting on), the client's and node's events, notifications, and drawing renderChat()'s
+// frames with plain ANSI sequences (alternate screen, only changed rows), so it works in any
+// terminal, over SSH too.
 import { emitKeypressEvents } from 'node:readline'
-import type { Client, Friend, FriendRequest, Message } from '@chat6/client'
+import { type Client, MAX_MESSAGE_BYTES } from '@chat6/client'
+import { clientHash } from '@chat6/crypto'
 import type { Chat6Node } from '@chat6/node'
+import type { HostPort } from '../addr.ts'
 import type { Context } from '../context.ts'
 import { CliError } from '../errors.ts'
-import { sanitize, shortHash, toHex } from '../format.ts'
-import { parseKey, resolveNamed } from '../resolve.ts'
-import { CHAT_COMMANDS, parseChatInput } from './commands.ts'
-import { editorKey, emptyEditor, type Key } from './editor.ts'
-import { type ChatView, type InfoItem, type MessageItem, renderChat } from './render.ts'
+import { toHex } from '../format.ts'
+import { requestLabel } from '../requests.ts'
+import { type ActionContext, runChatInput } from './actions.ts'
+import { parseChatInput } from './commands.ts'
+import { commitLine, type EditorAction, editorKey, type Key, MAX_EDITOR_TEXT } from './editor.ts'
+import { createChatModel, nameOf } from './model.ts'
+import { watchNetwork } from './network-watch.ts'
+import { createNotifier } from './notify.ts'
+import { renderChat, utf8Length } from './render.ts'
+import { type ChatSettings, DEFAULT_CHAT_SETTINGS } from './settings.ts'
 
 /** What the chat screen runs on. */
 export interface ChatScreenInput {
   client: Client
-  /** Right side of the title bar (peer count…). */
-  network: () => string
-  nodeOf: () => Chat6Node
+  /** The node the client is attached to: peers, failed dials, presented nicknames. */
+  node: Chat6Node
+  /** The peers the user asked for (--peer, config.json): the screen says if they fail. */
+  dialling: readonly HostPort[]
+  /** Text of the title bar's right side instead of the peer count (the demo). */
+  label?: () => string
+  /** Colours, keys, notifications (config.json). */
+  settings?: ChatSettings
   /** Leaves the screen when aborted (SIGTERM). */
   signal?: AbortSignal
 }
 
 const ESC = '\u001b['
-const HISTORY_PAGE = 200
-
-const nameOf = (f: { nickname: string | undefined; hash: Uint8Array }) =>
-  f.nickname ?? shortHash(f.hash)
+/** A message of more lines than this is sent only after a second Enter. */
+export const CONFIRM_LINES = 3
 
 /**
  * Runs the full-screen chat until /quit or Ctrl-C.
  * @throws CliError `usage` when stdin or stdout is not a terminal
  */
 export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promise<void> {
-  const { client } = input
+  const { client, node } = input
+  const settings = input.settings ?? DEFAULT_CHAT_SETTINGS
   const stdin = ctx.io.stdin
   const stdout = ctx.io.stdout
   if (!stdin.isTTY || !stdout.isTTY)
@@ -42,70 +54,16 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
     })
   const ascii = ctx.parsed.values.ascii === true || ctx.io.env.CHAT6_ASCII === '1'
   const color = ctx.io.env.NO_COLOR === undefined && ctx.io.env.TERM !== 'dumb'
-
-  let friends: Friend[] = []
-  let requests: FriendRequest[] = []
-  let messages: Message[] = []
-  const infos = new Map<string, InfoItem[]>()
-  const unread = new Map<string, number>()
-  let selected: string | undefined
-  let scroll = 0
-  let notice: ChatView['notice']
-  let editor = emptyEditor()
+  const m = createChatModel(client, node, { ascii, color, theme: settings.theme })
+  const notify = createNotifier(settings.notify, ctx.io.env, (bytes) => stdout.write(bytes))
   let prev: string[] = []
   let closed = false
-  let infoSeq = 0
-
-  const selectedFriend = () => friends.find((f) => toHex(f.hash) === selected)
-  const info = (text: string, id = selected ?? '') => {
-    const list = infos.get(id) ?? []
-    list.push({ id: `i${infoSeq++}`, info: text, time: Date.now() })
-    infos.set(id, list.slice(-50))
-  }
-
-  const view = (): ChatView => {
-    const conv: (MessageItem | InfoItem)[] = messages.map((m) => ({
-      id: toHex(m.msgid),
-      outgoing: m.outgoing,
-      text: m.text ?? `(${m.body.length} bytes, type ${m.mtype})`,
-      state: m.state,
-      time: m.time,
-    }))
-    const extra = infos.get(selected ?? '') ?? []
-    const lines = [...conv, ...extra].sort((a, b) => a.time - b.time)
-    return {
-      me: { nickname: client.nickname, shortHash: shortHash(client.hash) },
-      network: input.network(),
-      friends: friends.map((f) => ({
-        id: toHex(f.hash),
-        name: nameOf(f),
-        shortHash: shortHash(f.hash),
-        online: f.online && f.reachable,
-        status: f.status,
-        unread: unread.get(toHex(f.hash)) ?? 0,
-        verified: f.verified,
-        keyChanged: f.keyChanged,
-      })),
-      requests: requests.map((r) => ({
-        id: toHex(r.hash),
-        name: nameOf(r),
-        shortHash: shortHash(r.hash),
-      })),
-      selected,
-      lines,
-      scroll,
-      notice,
-      input: editor,
-      ascii,
-      color,
-    }
-  }
 
   const draw = (full = false) => {
     if (closed) return
     const cols = stdout.columns ?? 80
     const rows = stdout.rows ?? 24
-    const frame = renderChat(view(), cols, rows)
+    const frame = renderChat(m.view(input.label?.() ?? net.label()), cols, rows)
     let out = `${ESC}?25l`
     if (full || prev.length !== frame.lines.length) {
       out += `${ESC}2J`
@@ -128,184 +86,221 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
     })
   }
 
-  const reload = async () => {
-    friends = await client.friends()
-    requests = await client.requests()
-    if (selected === undefined || !friends.some((f) => toHex(f.hash) === selected))
-      selected = friends[0] === undefined ? undefined : toHex(friends[0].hash)
-    const f = selectedFriend()
-    messages =
-      f === undefined ? [] : await client.history(client.chatId(f.key), { limit: HISTORY_PAGE })
-    // what is on screen has been read: tell the sender (MESSAGE_READ)
-    if (f !== undefined) {
-      unread.delete(toHex(f.hash))
-      for (const m of messages)
-        if (!m.outgoing && m.state === 'received') {
-          m.state = 'read'
-          client.markRead(m).catch(() => {})
-        }
-    }
-    redraw()
-  }
+  const net = watchNetwork(node, input.dialling, {
+    notice: (text, level, subject) => {
+      m.notices.set(text, level, subject)
+      redraw()
+    },
+    clear: (subject) => {
+      m.notices.clear(subject)
+      redraw()
+    },
+  })
+
   let reloading: Promise<void> = Promise.resolve()
   const refresh = () => {
-    reloading = reloading.then(reload).catch((e: unknown) => {
-      notice = { text: `error: ${(e as Error).message}`, error: true }
-      redraw()
-    })
+    reloading = reloading
+      .then(() => m.reload())
+      .then(redraw)
+      .catch((e: unknown) => {
+        m.notices.set(`error: ${(e as Error).message}`, 'error')
+        redraw()
+      })
+    return reloading
   }
 
   const switchBy = (delta: number) => {
-    if (friends.length === 0) return
-    const i = friends.findIndex((f) => toHex(f.hash) === selected)
-    const next = friends[(i + delta + friends.length) % friends.length]
-    if (next !== undefined) selected = toHex(next.hash)
-    scroll = 0
-    notice = undefined
+    if (m.friends.length === 0) return
+    const i = m.friends.findIndex((f) => toHex(f.hash) === m.selected)
+    const next = m.friends[(i + delta + m.friends.length) % m.friends.length]
+    if (next !== undefined) m.selected = toHex(next.hash)
+    m.scroll = 0
+    if (m.notices.current()?.level !== 'error') m.notices.clear()
     refresh()
   }
 
-  const oneRequest = (who: string | undefined): FriendRequest => {
-    if (who !== undefined) return resolveNamed(who, requests, 'request')
-    const first = requests[0]
-    if (first === undefined) throw new CliError('not_found', 'no pending friend requests')
-    return first
+  let quit: () => void = () => {}
+  const actions: ActionContext = {
+    client,
+    node,
+    model: m,
+    keys: settings.keys,
+    color,
+    switchBy,
+    quit: () => quit(),
   }
 
-  let quit: () => void = () => {}
-  const submit = async (line: string) => {
-    const cmd = parseChatInput(line)
-    notice = undefined
-    switch (cmd.kind) {
-      case 'empty':
-        return
-      case 'error':
-        notice = { text: cmd.message, error: true }
-        return
-      case 'quit':
-        return quit()
-      case 'help':
-        for (const [c, h] of CHAT_COMMANDS) info(`${c.padEnd(16)} ${h}`)
-        info('Tab/Shift-Tab switch friend · PgUp/PgDn scroll · Ctrl-C quit')
-        return
-      case 'message': {
-        const f = selectedFriend()
-        if (f === undefined) throw new CliError('usage', 'no friend selected: /add KEY first')
-        await client.send(f.key, cmd.text)
-        scroll = 0
-        if (!(f.online && f.reachable))
-          notice = {
-            text: `${nameOf(f)} is offline: queued (…), sent when they come online`,
-            error: false,
-          }
+  /** Enter: a message over the size limit is refused (and kept); a long one is asked about. */
+  const submit = (line: string, literal: boolean) => {
+    const message = literal || line.includes('\n')
+    const cmd = message
+      ? line.trim() === ''
+        ? ({ kind: 'empty' } as const)
+        : ({ kind: 'message', text: line.replace(/\s+$/, '') } as const)
+      : parseChatInput(line)
+    if (cmd.kind === 'message') {
+      const bytes = utf8Length(cmd.text)
+      if (bytes > MAX_MESSAGE_BYTES) {
+        m.confirming = false
+        m.notices.set(
+          `not sent: ${bytes.toLocaleString('en')} bytes, a message holds at most ${MAX_MESSAGE_BYTES.toLocaleString('en')}; the text is kept, shorten it`,
+          'error',
+        )
         return
       }
-      case 'add': {
-        const key = parseKey(cmd.key)
-        const f = await client.addFriend(key, cmd.nick === undefined ? {} : { nickname: cmd.nick })
-        selected = toHex(f.hash)
-        notice = { text: `friend request sent to ${nameOf(f)}`, error: false }
-        return
-      }
-      case 'accept': {
-        const r = oneRequest(cmd.who)
-        const f = await client.accept(r.key)
-        selected = toHex(f.hash)
-        notice = { text: `accepted ${nameOf(f)}`, error: false }
-        return
-      }
-      case 'reject': {
-        const r = oneRequest(cmd.who)
-        await client.reject(r.key)
-        notice = { text: `rejected ${nameOf(r)} (blocked)`, error: false }
-        return
-      }
-      case 'nick':
-        await client.setNickname(cmd.name)
-        notice = { text: `you are now ${sanitize(cmd.name)}`, error: false }
-        return
-      case 'verify': {
-        const f = selectedFriend()
-        if (f === undefined) throw new CliError('usage', 'select a friend to verify')
-        if (cmd.confirm) {
-          await client.markVerified(f.key)
-          notice = { text: `${nameOf(f)} marked verified`, error: false }
-          return
-        }
-        const n = await client.safetyNumber(f.key)
-        info(`safety number with ${nameOf(f)}: ${n.text}`)
-        info(`compare it with ${nameOf(f)} (in person or by phone); if equal, type /verify ok`)
-        return
-      }
-      case 'switch': {
-        if (cmd.who === undefined) return switchBy(1)
-        const f = resolveNamed(cmd.who, friends, 'friend')
-        selected = toHex(f.hash)
-        scroll = 0
+      const lines = cmd.text.split('\n').length
+      const f = m.selectedFriend()
+      if (lines > CONFIRM_LINES && !m.confirming && f !== undefined) {
+        m.confirming = true
+        m.notices.set(
+          `send these ${lines} lines to ${nameOf(f)} as one message? Enter: send · Esc: keep editing`,
+          'ask',
+        )
         return
       }
     }
+    m.confirming = false
+    if (m.notices.current()?.level === 'ask') m.notices.clear()
+    m.editor = commitLine(m.editor)
+    runChatInput(cmd, actions)
+      .catch((e: unknown) => m.notices.set((e as Error).message, 'error'))
+      .finally(refresh)
   }
 
+  const onAction = (action: EditorAction) => {
+    switch (action.kind) {
+      case 'quit':
+        return quit()
+      case 'redraw':
+        return draw(true)
+      case 'next-friend':
+        return switchBy(1)
+      case 'prev-friend':
+        return switchBy(-1)
+      case 'scroll':
+        m.scroll = Math.max(0, m.scroll + action.by)
+        return redraw()
+      case 'cancel':
+        if (m.confirming || m.notices.current()?.level === 'ask') m.notices.clear()
+        m.confirming = false
+        return redraw()
+      case 'full':
+        m.notices.set(
+          `the input is full (${MAX_EDITOR_TEXT.toLocaleString('en')} characters)`,
+          'error',
+        )
+        return redraw()
+      case 'pasted': {
+        const bytes = utf8Length(m.editor.text)
+        if (action.cut > 0)
+          m.notices.set(
+            `the paste was cut by ${action.cut.toLocaleString('en')} characters: the input holds at most ${MAX_EDITOR_TEXT.toLocaleString('en')}`,
+            'error',
+          )
+        else if (bytes > MAX_MESSAGE_BYTES)
+          m.notices.set(
+            `pasted ${bytes.toLocaleString('en')} bytes: over the ${MAX_MESSAGE_BYTES.toLocaleString('en')}-byte limit of a message; shorten it to send (nothing is lost)`,
+            'error',
+          )
+        else if (action.lines > 1)
+          m.notices.set(`pasted ${action.lines} lines: Enter sends them as one message`)
+        return redraw()
+      }
+      case 'submit':
+        submit(action.line, action.literal)
+        return redraw()
+    }
+  }
+
+  const onKey = (str: string | undefined, key: Key & { code?: string }) => {
+    const k = key ?? { sequence: str }
+    // focus reporting (CSI ?1004): whether the user can see this screen
+    if (k.code === '[I' || k.code === '[O') {
+      m.focused = k.code === '[I'
+      if (m.focused) refresh()
+      return
+    }
+    const was = m.confirming
+    const { state, action } = editorKey(m.editor, k, settings.keys)
+    m.editor = state
+    if (action !== undefined) return onAction(action)
+    // a key other than Enter answers "no" to the question on the status line
+    if (was && state.paste === undefined) {
+      m.confirming = false
+      m.notices.clear()
+    }
+    if (state.paste === undefined) redraw()
+  }
+
+  /** Not in view: another conversation, or the terminal has lost focus. */
+  const inView = (hex: string) => m.focused && m.selected === hex
   const offs = [
-    client.on('presence', refresh),
-    client.on('friend-added', refresh),
-    client.on('receipt', refresh),
-    client.on('friend-request', (r) => {
-      notice = { text: `friend request from ${nameOf(r)}: /accept or /reject`, error: false }
+    client.on('presence', (f) => {
+      if (f.online && f.reachable) m.notices.clear(`queued:${toHex(f.hash)}`)
       refresh()
     }),
-    client.on('message', (m) => {
-      const hex = toHex(m.peer)
-      const f = friends.find((x) => toHex(x.key) === hex)
-      if (f !== undefined && toHex(f.hash) !== selected) {
-        unread.set(toHex(f.hash), (unread.get(toHex(f.hash)) ?? 0) + 1)
-        notice = { text: `new message from ${nameOf(f)} (Tab to switch)`, error: false }
+    client.on('friend-added', (f) => {
+      const hex = toHex(f.hash)
+      const before = m.friends.find((x) => toHex(x.hash) === hex)
+      if (before?.status === 'requested') {
+        m.notices.set(`${nameOf(f)} accepted your friend request: you are friends`)
+        m.info(`${nameOf(f)} accepted your friend request`, { id: hex })
+        if (!inView(hex)) notify('chat6', `${nameOf(f)} accepted your friend request`)
       }
       refresh()
     }),
+    client.on('receipt', (r) => {
+      m.notices.clear(`queued:${toHex(clientHash(r.peer))}`)
+      refresh()
+    }),
+    client.on('friend-request', (r) => {
+      void refresh().then(() => {
+        const shown = m.requests.find((x) => toHex(x.hash) === toHex(r.hash))
+        const label = shown === undefined ? nameOf(r) : requestLabel(shown)
+        m.notices.set(
+          `friend request from ${label}: /accept or /reject`,
+          'info',
+          `from:${toHex(r.hash)}`,
+        )
+        notify('chat6', `friend request from ${label}`)
+        redraw()
+      })
+    }),
+    client.on('message', (msg) => {
+      const f = m.friends.find((x) => toHex(x.key) === toHex(msg.peer))
+      const hex = f === undefined ? '' : toHex(f.hash)
+      if (f !== undefined && !inView(hex)) {
+        if (m.selected !== hex) {
+          m.unread.set(hex, (m.unread.get(hex) ?? 0) + 1)
+          m.notices.set(`new message from ${nameOf(f)} (Tab to switch)`)
+        }
+        notify('chat6', `message from ${nameOf(f)}`)
+      }
+      refresh()
+    }),
+    () => net.stop(),
   ]
-  // the title bar's peer count changes without a client event
-  const tick = setInterval(redraw, 2000)
+  // the title bar's peer count and fading notices change without an event
+  const tick = setInterval(redraw, 1000)
 
   emitKeypressEvents(stdin)
   stdin.setRawMode(true)
   stdin.resume()
-  stdout.write(`${ESC}?1049h${ESC}H`)
+  // alternate screen, bracketed paste (CSI ?2004), focus reporting (CSI ?1004)
+  stdout.write(`${ESC}?1049h${ESC}H${ESC}?2004h${ESC}?1004h`)
   const onResize = () => draw(true)
   process.stdout.on('resize', onResize)
 
   await new Promise<void>((resolve) => {
     quit = () => resolve()
-    const onKey = (_str: string | undefined, key: Key) => {
-      const { state, action } = editorKey(editor, key ?? { sequence: _str })
-      editor = state
-      if (action === undefined) return redraw()
-      switch (action.kind) {
-        case 'quit':
-          return resolve()
-        case 'redraw':
-          return draw(true)
-        case 'next-friend':
-          return switchBy(1)
-        case 'prev-friend':
-          return switchBy(-1)
-        case 'scroll':
-          scroll = Math.max(0, scroll + action.by)
-          return redraw()
-        case 'submit':
-          submit(action.line)
-            .catch((e: unknown) => {
-              notice = { text: (e as Error).message, error: true }
-            })
-            .finally(refresh)
-          return redraw()
-      }
-    }
     stdin.on('keypress', onKey)
     offs.push(() => stdin.off('keypress', onKey))
     input.signal?.addEventListener('abort', () => resolve())
-    refresh()
+    m.notices.set(net.startText())
+    refresh().then(() => {
+      m.info(net.startText())
+      redraw()
+    })
   })
 
   closed = true
@@ -314,6 +309,6 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
   process.stdout.off('resize', onResize)
   stdin.setRawMode(false)
   stdin.pause()
-  stdout.write(`${ESC}?1049l${ESC}?25h`)
+  stdout.write(`${ESC}?1004l${ESC}?2004l${ESC}?1049l${ESC}?25h`)
   await reloading.catch(() => {})
 }

@@ -10,6 +10,7 @@ export type ChatInput =
   | { kind: 'nick'; name: string }
   | { kind: 'verify'; confirm: boolean }
   | { kind: 'switch'; who: string | undefined }
+  | { kind: 'mykey' }
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'error'; message: string }
@@ -22,6 +23,7 @@ export const CHAT_COMMANDS: readonly (readonly [string, string])[] = [
   ['/nick NAME', 'change your nickname'],
   ['/verify', "show the safety number with this friend; '/verify ok' marks them verified"],
   ['/switch WHO', 'talk to another friend (or press Tab / Shift-Tab)'],
+  ['/mykey', 'show your key and its QR code, for a friend to add you'],
   ['/help', 'show this list'],
   ['/quit', 'leave (or Ctrl-C)'],
   ['//text', 'send a message that starts with /'],
@@ -58,7 +60,15 @@ export function parseChatInput(line: string): ChatInput {
       if (rest === '') return { kind: 'error', message: 'usage: /nick NAME' }
       return { kind: 'nick', name: rest }
     case '/verify':
-      return { kind: 'verify', confirm: /^(ok|yes|confirm)$/i.test(rest) }
+      if (rest === '') return { kind: 'verify', confirm: false }
+      if (/^(ok|yes|confirm)$/i.test(rest)) return { kind: 'verify', confirm: true }
+      return {
+        kind: 'error',
+        message: `'/verify ${rest}' is not a command: /verify shows the safety number, /verify ok marks the friend verified once it matches`,
+      }
+    case '/mykey':
+    case '/key':
+      return { kind: 'mykey' }
     case '/switch':
     case '/s':
       return { kind: 'switch', who: rest === '' ? undefined : rest }

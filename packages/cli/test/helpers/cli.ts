@@ -48,12 +48,19 @@ export interface RunResult {
 /** Runs `chat6 ...args` to the end, killing it after `timeoutMs`. */
 export function run(
   args: string[],
-  opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
+  opts: {
+    env?: Record<string, string>
+    timeoutMs?: number
+    input?: string
+    /** Run as this user and group (the test runs as root). */
+    as?: { uid: number; gid: number }
+  } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...baseEnv(), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.as === undefined ? {} : { uid: opts.as.uid, gid: opts.as.gid }),
     })
     children.add(child)
     let stdout = ''
@@ -187,4 +194,18 @@ export async function startRelay(
   ])
   const m = await relay.waitFor(/listening on (\[::1\]:\d+)/)
   return { relay, addr: m[1] as string }
+}
+
+/** A message as `chat6 history --json` prints it. */
+export interface HistoryEntry {
+  outgoing: boolean
+  text: string
+  state: string
+}
+
+/** `chat6 history --json` of `dataDir` with `friend` (all of it, up to 1000 messages). */
+export async function history(dataDir: string, friend: string): Promise<HistoryEntry[]> {
+  const r = await run(['history', '--data-dir', dataDir, friend, '--json', '--limit', '1000'])
+  if (r.code !== 0) throw new Error(`chat6 history failed (${r.code}): ${r.stderr}`)
+  return JSON.parse(r.stdout) as HistoryEntry[]
 }

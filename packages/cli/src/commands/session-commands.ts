@@ -1,0 +1,23 @@
+// The scripting commands by name, for a process that holds the data dir: it runs them for
+// itself and for the commands forwarded to it.
+import type { SessionCommand } from '../session.ts'
+import {
+  runAccept,
+  runAdd,
+  runFriends,
+  runHistory,
+  runReject,
+  runRequests,
+  runSend,
+} from './scripting.ts'
+
+/** Name → the command run against an open session. */
+export const SESSION_COMMANDS = {
+  add: runAdd,
+  friends: runFriends,
+  send: runSend,
+  history: runHistory,
+  requests: runRequests,
+  accept: runAccept,
+  reject: runReject,
+} satisfies Readonly<Record<string, SessionCommand>>
