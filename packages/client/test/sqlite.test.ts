@@ -279,11 +279,41 @@ describe('sqlite: damaged files', () => {
       '-e',
       `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});console.log(JSON.stringify(d.prepare('select version from migrations').all()));console.log(d.pragma('journal_mode',{simple:true}))`,
     ]).toString()
-    expect(out).toBe('[{"version":1},{"version":2}]\nwal\n')
-    expect(SCHEMA_VERSION).toBe(2)
+    expect(out).toBe('[{"version":1},{"version":2},{"version":3}]\nwal\n')
+    expect(SCHEMA_VERSION).toBe(3)
   })
 
-  it('behavior: a version 1 file is migrated to version 2 and keeps its data', () => {
+  it('behavior: a version 2 file is migrated to version 3 (profiles) and keeps its data', () => {
+    const path = join(newDir(), 'client.db')
+    const s = createSqliteStore(path)
+    s.setMeta('kept', 'yes')
+    const read = {
+      peer: new Uint8Array(32).fill(1),
+      chatid: new Uint8Array(16).fill(2),
+      msgid: new Uint8Array(16).fill(3),
+    }
+    s.putPendingRead(read)
+    s.close()
+    // take the file back to version 2: what a client of the previous release left behind
+    execFileSync('node', [
+      '-e',
+      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});d.exec('DROP TABLE profiles; DELETE FROM migrations WHERE version = 3');d.close()`,
+    ])
+    const t = createSqliteStore(path)
+    expect(t.getMeta('kept')).toBe('yes')
+    expect(t.pendingReads()).toEqual([read])
+    const profile = {
+      hash: new Uint8Array(32).fill(4),
+      theirs: undefined,
+      acked: 1,
+      pending: undefined,
+    }
+    t.putProfile(profile)
+    expect(t.getProfile(profile.hash)).toEqual(profile)
+    t.close()
+  })
+
+  it('behavior: a version 1 file is migrated to the current version and keeps its data', () => {
     const path = join(newDir(), 'client.db')
     const s = createSqliteStore(path)
     s.setMeta('kept', 'yes')
@@ -301,7 +331,7 @@ describe('sqlite: damaged files', () => {
     // take the file back to version 1: what a client of the previous release left behind
     execFileSync('node', [
       '-e',
-      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});d.exec('DROP TABLE pending_reads; DELETE FROM migrations WHERE version = 2');d.close()`,
+      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});d.exec('DROP TABLE profiles; DROP TABLE pending_reads; DELETE FROM migrations WHERE version >= 2');d.close()`,
     ])
     const t = createSqliteStore(path)
     expect(t.getMeta('kept')).toBe('yes')
