@@ -332,15 +332,13 @@ export function storeContract(name: string, setup: ContractSetup): void {
       s.addOutgoing(message({ msgid: bytes(16, 2), mtype: 2 }))
       const app = s.addOutgoing(message({ msgid: bytes(16, 3), mtype: 1000 }))
       s.addOutgoing(message({ msgid: bytes(16, 4), mtype: 999 }))
-      const incoming = s.addIncoming(message({ msgid: bytes(16, 5), outgoing: false, mtype: 65535 }))
+      const incoming = s.addIncoming(
+        message({ msgid: bytes(16, 5), outgoing: false, mtype: 65535 }),
+      )
       s.addIncoming(message({ msgid: bytes(16, 6), outgoing: false, mtype: 3 }))
       const chat = bytes(16, 2)
       expect(s.history(chat, { limit: 10 })).toHaveLength(6)
-      expect(s.history(chat, { limit: 10, chatOnly: true })).toEqual([
-        text,
-        app,
-        incoming.message,
-      ])
+      expect(s.history(chat, { limit: 10, chatOnly: true })).toEqual([text, app, incoming.message])
       // the page is of chat messages: a limit counts only them
       expect(s.history(chat, { limit: 2, chatOnly: true })).toEqual([app, incoming.message])
       expect(s.outbox()).toHaveLength(4)

@@ -478,7 +478,9 @@ function sqliteStore(db: Database.Database): Store {
     },
     outbox: ({ peer, after = 0, limit = -1, chatOnly = false } = {}) => {
       const only = chatOnly ? 1 : 0
-      const rows = peer ? q.outboxPeer.all(peer, after, only, limit) : q.outboxAll.all(after, only, limit)
+      const rows = peer
+        ? q.outboxPeer.all(peer, after, only, limit)
+        : q.outboxAll.all(after, only, limit)
       return (rows as Row[]).map(toMessage)
     },
     history: (chatid, query) =>
