@@ -2,7 +2,14 @@
 // answers `chat6 status` on node.sock, serves Prometheus metrics when asked (--metrics), and
 // stops cleanly (BYE, last-known nodes) on a signal.
 import { readFile } from 'node:fs/promises'
-import { DEFAULT_PORT, dialReason, formatHostPort, parseHostPort, peerAddress } from '../addr.ts'
+import {
+  DEFAULT_PORT,
+  dialReason,
+  forgottenText,
+  formatHostPort,
+  parseHostPort,
+  peerAddress,
+} from '../addr.ts'
 import { secondsOption, stringOption } from '../args.ts'
 import { EMPTY_CONFIG } from '../config.ts'
 import type { Context } from '../context.ts'
@@ -108,6 +115,12 @@ export async function runNode(ctx: Context): Promise<number> {
   })
   node.on('dial:failed', (f) => {
     const addr = formatHostPort(f.address)
+    // an address learnt from a neighbour that never answered: said once, when it is dropped
+    if (f.forgotten) {
+      failing.delete(addr)
+      log.line('dial-forgotten', forgottenText(f), { addr, failures: f.failures })
+      return
+    }
     const why = dialReason(f)
     if (failing.get(addr) === why) return
     failing.set(addr, why)
