@@ -7,8 +7,10 @@ import type { DialFailure } from '@chat6/node'
 import { describe, expect, it } from 'vitest'
 import { forgottenText } from '../src/addr.ts'
 import { availabilityArg } from '../src/args.ts'
+import { logDials } from '../src/commands/node.ts'
 import { EMPTY_CONFIG } from '../src/config.ts'
 import { displayWidth } from '../src/format.ts'
+import { createEventLog } from '../src/logline.ts'
 import { NODE_METRICS, nodeRegistry } from '../src/metrics.ts'
 import { parseChatInput } from '../src/tui/commands.ts'
 import { watchNetwork } from '../src/tui/network-watch.ts'
@@ -157,6 +159,40 @@ describe('operators', () => {
     expect(forgottenText({ address: { host: '::1', port: 7999 }, failures: 5 })).toBe(
       'forgetting [::1]:7999, never reached after 5 tries',
     )
+  })
+
+  it('behavior: chat6 node logs a failing address once, and once more when it forgets it', () => {
+    const handlers = new Map<string, (f: DialFailure) => void>()
+    const node = {
+      on: (name: string, fn: (f: DialFailure) => void) => {
+        handlers.set(name, fn)
+        return () => {}
+      },
+    }
+    const out: string[] = []
+    logDials(
+      node as never,
+      createEventLog(
+        (t) => out.push(t),
+        false,
+        () => 0,
+      ),
+    )
+    const failure: DialFailure = {
+      address: { host: '2001:db8::9', port: 7600 },
+      code: 'unreachable',
+      message: 'connect ENETUNREACH',
+      source: 'discovered',
+      failures: 1,
+      retryIn: 1000,
+    }
+    for (let n = 1; n < 5; n++)
+      handlers.get('dial:failed')?.({ ...failure, failures: n, retryIn: 1000 * 2 ** n })
+    handlers.get('dial:failed')?.({ ...failure, failures: 5, retryIn: undefined, forgotten: true })
+    expect(out).toEqual([
+      '1970-01-01T00:00:00Z dial [2001:db8::9]:7600 failed: unreachable (connect ENETUNREACH), retrying with backoff (next in 2 s)\n',
+      '1970-01-01T00:00:00Z forgetting [2001:db8::9]:7600, never reached after 5 tries\n',
+    ])
   })
 
   it('behavior: the presence queue depth is a gauge of the metrics', async () => {

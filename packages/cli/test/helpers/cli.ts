@@ -24,7 +24,9 @@ export function tempDir(prefix = 'chat6-test-'): string {
 export async function cleanup(): Promise<void> {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
   children.clear()
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+  // a chat in a tmux pane just killed may still be writing its data dir as it stops: retry
+  for (const d of dirs.splice(0))
+    rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
 }
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL')
