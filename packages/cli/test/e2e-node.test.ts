@@ -80,7 +80,7 @@ describe('chat6 node', () => {
 })
 
 describe('metrics', () => {
-  it('behavior: --metrics serves Prometheus text with peers, clients, frames, RTTs and RSS', async () => {
+  it('behavior: --metrics serves Prometheus text with peers, clients, presence queue, frames, RTTs and RSS', async () => {
     const dir = tempDir()
     const one = await startRelay(join(dir, 'one'), ['--metrics', '[::1]:0'])
     const url = (await one.relay.waitFor(/metrics on (http:\/\/\[::1\]:\d+\/metrics)/))[1] as string
@@ -95,6 +95,7 @@ describe('metrics', () => {
       'chat6_peers{direction="inbound"} 1',
       'chat6_peers{direction="outbound"} 0',
       'chat6_clients{state="known"} 0',
+      '# TYPE chat6_presence_queued gauge',
       '# TYPE chat6_frames_in_total counter',
       'chat6_frames_in_total{type="HELLO"} 1',
       '# TYPE chat6_drops_total counter',

@@ -60,29 +60,6 @@ describe('friends (§10)', () => {
     expect(ev['friend-added']).toHaveLength(1)
   })
 
-  it('regression: a friend already online when added or accepted is saved with the nickname they announce', async () => {
-    const { clock, mesh, a, b, restart } = await setup()
-    const carol = await fakeClient(mesh, clock, { nickname: 'carol' })
-    await clock.tick()
-    // alice adds bob without a name while bob is online: no later presence change names him
-    await a.client.addFriend(b.key)
-    await carol.client.addFriend(a.key)
-    await clock.tick()
-    await a.client.accept(carol.key)
-    await b.client.stop()
-    await carol.client.stop()
-    await clock.tick()
-    const a2 = await restart(a)
-    await clock.tick()
-    const names = (await a2.client.friends()).map((f) => [f.nickname, f.online])
-    expect(names.sort()).toEqual([
-      ['bob', false],
-      ['carol', false],
-    ])
-    expect(a2.store.getFriend(b.protocol.hash)?.nickname).toBe('bob')
-    expect(a2.store.getFriend(carol.protocol.hash)?.nickname).toBe('carol')
-  })
-
   it('behavior: a friend’s request is confirmed at once, without asking the user', async () => {
     const { clock, mesh, a, b } = await friends()
     const ev = record(b.client)
