@@ -9,9 +9,9 @@ import {
   eventually,
   type Running,
   run,
-  start,
   startRelay,
   tempDir,
+  twoFriends,
 } from './helpers/cli.ts'
 import { TMUX, tmuxServer } from './helpers/tmux.ts'
 
@@ -41,34 +41,9 @@ beforeAll(async () => {
   if (TMUX === undefined) return
   const dir = tempDir()
   ;({ relay, addr: relayAddr } = await startRelay(join(dir, 'relay')))
-  alice = join(dir, 'alice')
-  bob = join(dir, 'bob')
-  for (const [d, n] of [
-    [alice, 'alice'],
-    [bob, 'bob'],
-  ] as const) {
-    const r = await run([
-      'init',
-      '--data-dir',
-      d,
-      '--nick',
-      n,
-      '--peer',
-      relayAddr,
-      '--no-passphrase',
-    ])
-    expect(r.code, r.stderr).toBe(0)
-  }
-  const bobKey = (
-    JSON.parse((await run(['whoami', '--data-dir', bob, '--json'])).stdout) as { key: string }
-  ).key
-  const bobD = start(['daemon', '--data-dir', bob])
-  const aliceD = start(['daemon', '--data-dir', alice])
-  await Promise.all([bobD.waitFor(/peer up/), aliceD.waitFor(/peer up/)])
-  expect([0, 3]).toContain((await run(['add', '--data-dir', alice, bobKey])).code)
-  await bobD.waitFor(/friend request from alice/)
-  expect((await run(['accept', '--data-dir', bob, 'alice'])).code).toBe(0)
-  await aliceD.waitFor(/bob is now a friend/)
+  const pair = await twoFriends(dir, relayAddr)
+  ;({ alice, bob } = pair)
+  const { aliceD, bobD } = pair
   // alice, on her own: set-status opens a session, tells bob's daemon, and goes
   expect(await aliceD.stop('SIGTERM')).toBe(0)
   const set = await run(['set-status', '--data-dir', alice, 'away', 'at', 'lunch'])

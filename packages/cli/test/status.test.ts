@@ -124,17 +124,23 @@ describe('status and typing on screen', () => {
   })
 })
 
+/** A node with no peers that only hands out its event handlers, for `dial:failed` by hand. */
+function dialNode() {
+  const handlers = new Map<string, (f: DialFailure) => void>()
+  const node = {
+    on: (name: string, fn: (f: DialFailure) => void) => {
+      handlers.set(name, fn)
+      return () => {}
+    },
+    peers: () => [],
+    listenAddress: undefined,
+  }
+  return { node, handlers }
+}
+
 describe('operators', () => {
   it('behavior: a forgotten address is said once, in the chat screen in place of its failure', () => {
-    const handlers = new Map<string, (f: DialFailure) => void>()
-    const node = {
-      on: (name: string, fn: (f: DialFailure) => void) => {
-        handlers.set(name, fn)
-        return () => {}
-      },
-      peers: () => [],
-      listenAddress: undefined,
-    }
+    const { node, handlers } = dialNode()
     const said: string[] = []
     const watch = watchNetwork(node as never, [], {
       notice: (text, level, subject) => said.push(`${level} ${subject} ${text}`),
@@ -162,13 +168,7 @@ describe('operators', () => {
   })
 
   it('behavior: chat6 node logs a failing address once, and once more when it forgets it', () => {
-    const handlers = new Map<string, (f: DialFailure) => void>()
-    const node = {
-      on: (name: string, fn: (f: DialFailure) => void) => {
-        handlers.set(name, fn)
-        return () => {}
-      },
-    }
+    const { node, handlers } = dialNode()
     const out: string[] = []
     logDials(
       node as never,
