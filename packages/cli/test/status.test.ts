@@ -138,6 +138,17 @@ function dialNode() {
   return { node, handlers }
 }
 
+/** A failed dial of an address learnt from a neighbour. */
+const discovered = (over: Partial<DialFailure>): DialFailure => ({
+  address: { host: '2001:db8::9', port: 7600 },
+  code: 'refused',
+  message: 'connect ECONNREFUSED',
+  source: 'discovered',
+  failures: 1,
+  retryIn: 1000,
+  ...over,
+})
+
 describe('operators', () => {
   it('behavior: a forgotten address is said once, in the chat screen in place of its failure', () => {
     const { node, handlers } = dialNode()
@@ -146,14 +157,7 @@ describe('operators', () => {
       notice: (text, level, subject) => said.push(`${level} ${subject} ${text}`),
       clear: (subject) => said.push(`clear ${subject}`),
     })
-    const failure: DialFailure = {
-      address: { host: '2001:db8::9', port: 7600 },
-      code: 'refused',
-      message: 'connect ECONNREFUSED',
-      source: 'discovered',
-      failures: 4,
-      retryIn: 16_000,
-    }
+    const failure = discovered({ failures: 4, retryIn: 16_000 })
     handlers.get('dial:failed')?.(failure)
     handlers.get('dial:failed')?.({ ...failure, failures: 5, retryIn: undefined, forgotten: true })
     expect(said).toEqual([
@@ -178,14 +182,7 @@ describe('operators', () => {
         () => 0,
       ),
     )
-    const failure: DialFailure = {
-      address: { host: '2001:db8::9', port: 7600 },
-      code: 'unreachable',
-      message: 'connect ENETUNREACH',
-      source: 'discovered',
-      failures: 1,
-      retryIn: 1000,
-    }
+    const failure = discovered({ code: 'unreachable', message: 'connect ENETUNREACH' })
     for (let n = 1; n < 5; n++)
       handlers.get('dial:failed')?.({ ...failure, failures: n, retryIn: 1000 * 2 ** n })
     handlers.get('dial:failed')?.({ ...failure, failures: 5, retryIn: undefined, forgotten: true })
