@@ -113,6 +113,19 @@ export function dialReason(f: { code: string; message: string }): string {
 }
 
 /**
+ * What a node says once about an address it stops dialling (`dial:failed` with `forgotten`):
+ * one learnt from a neighbour that never brought a link up.
+ * @example
+ * ```ts
+ * forgottenText({ address: { host: '2001:db8::9', port: 7600 }, failures: 5 })
+ * // 'forgetting [2001:db8::9]:7600, never reached after 5 tries'
+ * ```
+ */
+export function forgottenText(f: { address: HostPort; failures: number }): string {
+  return `forgetting ${formatHostPort(f.address)}, never reached after ${f.failures} tries`
+}
+
+/**
  * Reads a bootstrap file: one address a line, `#` starts a comment, blank lines ignored.
  * @throws CliError `usage` naming the line of a bad address
  */

@@ -1,6 +1,7 @@
 // Argument parsing on node:util parseArgs, with one-line usage errors (and a "did you mean")
 // instead of parseArgs' exceptions, and help text generated from spec.ts.
 import { parseArgs } from 'node:util'
+import type { Availability } from '@chat6/client'
 import { CliError } from './errors.ts'
 import { COMMANDS, type CommandSpec, findCommand } from './spec.ts'
 
@@ -269,4 +270,16 @@ export function stringOption(values: OptionValues, name: string): string | undef
 export function listOption(values: OptionValues, name: string): string[] {
   const v = values[name]
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : []
+}
+
+/**
+ * The availability a STATUS word names: `online`, `away`, `busy` (any case), or `back` for
+ * online.
+ * @throws CliError `usage` naming the allowed words
+ */
+export function availabilityArg(word: string): Availability {
+  const w = word.trim().toLowerCase()
+  const a = w === 'back' ? 'online' : w
+  if (a === 'online' || a === 'away' || a === 'busy') return a
+  throw new CliError('usage', `STATUS is online, away or busy, not '${word}'`)
 }

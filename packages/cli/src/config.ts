@@ -1,6 +1,7 @@
 // config.json in the data dir: the network settings `chat6 init` saved, so that later commands
 // need no flags (command-line options override them), and the chat screen's colours, keys and
-// notifications (read by tui/settings.ts). Format and example: README "Config file".
+// notifications and typing indicator (read by tui/settings.ts). Format and example: README
+// "Config file".
 import { readFile, writeFile } from 'node:fs/promises'
 import { type HostPort, parseHostPort } from './addr.ts'
 import { CliError } from './errors.ts'
@@ -13,8 +14,8 @@ export interface Config {
   listen: string | undefined
   allowLoopback: boolean
   allowUla: boolean
-  /** The chat screen's sections (`colors`, `keys`, `notify`) as written; checked where used. */
-  chat: { colors?: unknown; keys?: unknown; notify?: unknown }
+  /** The chat screen's sections (`colors`, `keys`, `notify`, `typing`) as written; checked where used. */
+  chat: { colors?: unknown; keys?: unknown; notify?: unknown; typing?: unknown }
 }
 
 /** Settings when there is no config.json. */
@@ -61,7 +62,7 @@ export async function readConfig(file: string): Promise<Config> {
       listen: typeof v.listen === 'string' ? v.listen : undefined,
       allowLoopback: v.allowLoopback === true,
       allowUla: v.allowUla === true,
-      chat: { colors: v.colors, keys: v.keys, notify: v.notify },
+      chat: { colors: v.colors, keys: v.keys, notify: v.notify, typing: v.typing },
     }
   } catch (e) {
     throw new CliError('failed', `${file} is not valid: ${(e as Error).message}`, { cause: e })

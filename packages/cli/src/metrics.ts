@@ -1,7 +1,7 @@
 // Prometheus metrics of a relay (`chat6 node --metrics [::1]:9600`), with prom-client: every
 // value is read from the node's stats() and peers() when scraped, so nothing is counted twice
-// and nothing runs between scrapes. Served only when the operator asks for it. A new series
-// (the presence queue depth, once NodeStats has it) is one entry in NODE_METRICS.
+// and nothing runs between scrapes. Served only when the operator asks for it. A new series is
+// one entry in NODE_METRICS.
 import { createServer, type Server } from 'node:http'
 import type { Chat6Node, NodeStats, PeerInfo } from '@chat6/node'
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
@@ -52,6 +52,13 @@ export const NODE_METRICS: readonly MetricDef[] = [
       [{ state: 'reachable' }, s.clientsReachable],
       [{ state: 'attached' }, s.attached],
     ],
+  },
+  {
+    name: 'chat6_presence_queued',
+    help: 'Presence frames waiting in the pacing queues of every link (protocol §8.2)',
+    kind: 'gauge',
+    labels: [],
+    read: (s) => one(s.presenceQueued),
   },
   {
     name: 'chat6_frames_in_total',

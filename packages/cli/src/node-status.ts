@@ -1,7 +1,6 @@
 // The status of a node as `chat6 status` and the periodic status line show it, built from the
-// node's peers(), clients() and stats(). The peer table is a list of columns: a new one (per
-// peer frame counts, once PeerInfo has them) is one entry in PEER_COLUMNS and one field in
-// PeerStatus, and so is a table of the addresses being redialled (from node.dialing()).
+// node's peers(), dialing() and stats(). Each table is a list of columns: a new one is one entry
+// in PEER_COLUMNS (or REDIAL_COLUMNS) and one field in PeerStatus (or RedialStatus).
 import { type Chat6Node, systemClock } from '@chat6/node'
 import { formatHostPort, peerAddress } from './addr.ts'
 import { table } from './format.ts'
@@ -19,6 +18,22 @@ export interface PeerStatus {
   rttMs: number
   /** Seconds since the link came up. */
   upSeconds: number
+  /** Frames received and sent on this link, its handshake included. */
+  framesIn: number
+  framesOut: number
+}
+
+/** An address the node dials on its own that is down: it is being redialled with backoff. */
+export interface RedialStatus {
+  address: string
+  /** Where the node has it from: `bootstrap` (--peer, --bootstrap, config.json), `known`. */
+  source: string
+  /** Failed dials in a row. */
+  failures: number
+  /** Seconds until the next attempt (0: when the node next wants a peer). */
+  nextInSeconds: number
+  /** The DialError code of the last failure. */
+  lastError: string | undefined
 }
 
 /** A node's state, as JSON on the control socket and from `chat6 status --json`. */
@@ -29,6 +44,12 @@ export interface NodeStatus {
   listen: string | undefined
   uptimeSeconds: number
   peers: PeerStatus[]
+  /**
+   * Configured (bootstrap) and last-known addresses that are down and being redialled; addresses
+   * learnt from neighbours are only counted, in `redialDiscovered`.
+   */
+  redialling: RedialStatus[]
+  redialDiscovered: number
   clients: { known: number; online: number; reachable: number; attached: number }
   /** Routed frames forwarded to a peer (§9). */
   framesRelayed: number
@@ -60,7 +81,19 @@ export function nodeStatus(
     listenPort: p.listenPort,
     rttMs: Math.round(p.metric / 100) / 10,
     upSeconds: Math.max(0, Math.round((t - p.upAt) / 1000)),
+    framesIn: p.framesIn,
+    framesOut: p.framesOut,
   }))
+  const down = node.dialing().filter((d) => !d.connected && d.nextAttemptIn !== undefined)
+  const redialling = down
+    .filter((d) => d.source !== 'discovered')
+    .map((d) => ({
+      address: formatHostPort(d.address),
+      source: d.source,
+      failures: d.failures,
+      nextInSeconds: Math.ceil((d.nextAttemptIn ?? 0) / 1000),
+      lastError: d.lastError,
+    }))
   return {
     role,
     pid: process.pid,
@@ -68,6 +101,8 @@ export function nodeStatus(
     listen: node.listenAddress === undefined ? undefined : formatHostPort(node.listenAddress),
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     peers,
+    redialling,
+    redialDiscovered: down.length - redialling.length,
     clients: {
       known: stats.clients,
       online: stats.clientsOnline,
@@ -99,8 +134,26 @@ const PEER_COLUMNS: readonly (readonly [string, (p: PeerStatus) => string])[] = 
   ['DIR', (p) => (p.direction === 'inbound' ? 'in' : 'out')],
   ['RTT', (p) => `${p.rttMs} ms`],
   ['UP', (p) => duration(p.upSeconds)],
+  ['IN', (p) => String(p.framesIn)],
+  ['OUT', (p) => String(p.framesOut)],
   ['NODE', (p) => `${p.id.slice(0, 12)}…`],
 ]
+
+/** The columns of the table of addresses being redialled. */
+const REDIAL_COLUMNS: readonly (readonly [string, (r: RedialStatus) => string])[] = [
+  ['ADDRESS', (r) => r.address],
+  ['FROM', (r) => r.source],
+  ['FAILED', (r) => `${r.failures}×`],
+  ['NEXT', (r) => (r.nextInSeconds > 0 ? `in ${duration(r.nextInSeconds)}` : 'when needed')],
+  ['LAST ERROR', (r) => r.lastError ?? '-'],
+]
+
+/** A table of `cols` over `rows`, indented under its heading line. */
+function columns<T>(cols: readonly (readonly [string, (row: T) => string])[], rows: readonly T[]) {
+  return table([cols.map(([h]) => h), ...rows.map((r) => cols.map(([, cell]) => cell(r)))])
+    .split('\n')
+    .map((l) => `  ${l}`)
+}
 
 /** The one-line summary printed periodically by `chat6 node`. */
 export function statusLine(s: NodeStatus): string {
@@ -141,16 +194,11 @@ export function statusText(s: NodeStatus): string {
     }`,
     `peers       ${s.peers.length}`,
   )
-  if (s.peers.length > 0) {
-    const rows = [
-      PEER_COLUMNS.map(([h]) => h),
-      ...s.peers.map((p) => PEER_COLUMNS.map(([, cell]) => cell(p))),
-    ]
-    lines.push(
-      ...table(rows)
-        .split('\n')
-        .map((l) => `  ${l}`),
-    )
+  if (s.peers.length > 0) lines.push(...columns(PEER_COLUMNS, s.peers))
+  if (s.redialling.length > 0 || s.redialDiscovered > 0) {
+    const more = s.redialDiscovered > 0 ? ` (and ${s.redialDiscovered} learnt from neighbours)` : ''
+    lines.push(`redialling  ${s.redialling.length}${more}`)
+    if (s.redialling.length > 0) lines.push(...columns(REDIAL_COLUMNS, s.redialling))
   }
   return `${lines.join('\n')}\n`
 }

@@ -41,19 +41,6 @@ export function presentRequests(
   })
 }
 
-/**
- * The nickname a client online in the mesh presents, from the node's presence table; for
- * `add` without `--nick`, so that the friend has a name even before their next announcement.
- */
-export function presentedNickname(
-  node: Pick<Chat6Node, 'client'>,
-  key: Uint8Array,
-  hash: Uint8Array,
-): string | undefined {
-  const info = node.client(hash)
-  return info !== undefined && equal(info.clientkey, key) ? info.nickname : undefined
-}
-
 /** `carol (unverified) 9c1e0b7a`, or the hash alone when the sender gave no name. */
 export function requestLabel(r: PresentedRequest): string {
   if (r.nickname === undefined) return shortHash(r.hash)

@@ -298,6 +298,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     network: true,
   },
   {
+    name: 'set-status',
+    summary: 'set your status (online, away, busy) and status message',
+    description:
+      'Tells your friends, end to end, whether you are online, away or busy, and a status\n' +
+      'message (NOTE, up to 140 bytes; left out, the current one stays). Kept in the data dir:\n' +
+      'friends online now get it at once, the others when you are next online together.',
+    positionals: [
+      { name: 'STATUS', required: true },
+      { name: 'NOTE', required: false, rest: true },
+    ],
+    options: {
+      'clear-note': { type: 'boolean', help: 'remove the status message' },
+      ...net,
+      ...client,
+      json,
+      help,
+    },
+    examples: ['chat6 set-status away "back at 2"', 'chat6 set-status online --clear-note'],
+    network: true,
+  },
+  {
     name: 'demo',
     summary: 'run a small local chat6 network and chat with bots',
     description:

@@ -79,8 +79,12 @@ const status: NodeStatus = {
       listenPort: 7601,
       rttMs: 1.5,
       upSeconds: 3725,
+      framesIn: 812,
+      framesOut: 790,
     },
   ],
+  redialling: [],
+  redialDiscovered: 0,
   clients: { known: 3, online: 2, reachable: 2, attached: 0 },
   framesRelayed: 42,
   framesIn: 100,
@@ -98,8 +102,9 @@ describe('status and logs', () => {
     const text = statusText(status)
     // a header row, and an inbound peer by the port it listens on, not its ephemeral one
     expect(text).toContain(
-      'peers       1\n  ADDRESS     DIR  RTT     UP          NODE\n  [::1]:7601  in   1.5 ms  1 h 02 min  peer12345678…\n',
+      'peers       1\n  ADDRESS     DIR  RTT     UP          IN   OUT  NODE\n  [::1]:7601  in   1.5 ms  1 h 02 min  812  790  peer12345678…\n',
     )
+    expect(text).not.toContain('redialling')
     // a relay with no client attached says nothing of local deliveries
     expect(text).toContain('frames      42 relayed, 100 in, 90 out\n')
     expect(text).not.toContain('delivered')
@@ -107,6 +112,37 @@ describe('status and logs', () => {
       statusText({ ...status, role: 'client', clients: { ...status.clients, attached: 1 } }),
     ).toContain(', 0 delivered to clients here')
   })
+  it('behavior: configured peers that are down are listed with their backoff; discovered ones counted', () => {
+    const down: NodeStatus = {
+      ...status,
+      peers: [],
+      redialling: [
+        {
+          address: '[2001:db8::7]:7600',
+          source: 'bootstrap',
+          failures: 3,
+          nextInSeconds: 8,
+          lastError: 'refused',
+        },
+        {
+          address: '[::1]:7999',
+          source: 'known',
+          failures: 1,
+          nextInSeconds: 0,
+          lastError: undefined,
+        },
+      ],
+      redialDiscovered: 2,
+    }
+    expect(statusText(down)).toContain(
+      'peers       0\n' +
+        'redialling  2 (and 2 learnt from neighbours)\n' +
+        '  ADDRESS             FROM       FAILED  NEXT         LAST ERROR\n' +
+        '  [2001:db8::7]:7600  bootstrap  3×      in 8 s       refused\n' +
+        '  [::1]:7999          known      1×      when needed  -\n',
+    )
+  })
+
   it('behavior: event lines are timestamped text or JSON', () => {
     const out: string[] = []
     createEventLog(

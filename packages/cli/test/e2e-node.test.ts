@@ -37,13 +37,16 @@ describe('chat6 node', () => {
     expect(s.role).toBe('node')
     expect(s.peers).toHaveLength(1)
     expect(typeof s.framesRelayed).toBe('number')
-    // the table has headers, and the inbound peer shows the port it listens on
+    // the table has headers, and the inbound peer shows the port it listens on and the frames
+    // of its link (HELLO, keepalives, presence: never none)
     const text = (await run(['status', '--data-dir', join(dir, 'one')])).stdout
-    expect(text).toMatch(
-      new RegExp(
-        `peers {7}1\\n {2}ADDRESS +DIR +RTT +UP +NODE\\n {2}${two.addr.replace(/[[\]]/g, '\\$&')} +in +[\\d.]+ ms +\\d+ s +\\S+…\\n`,
-      ),
-    )
+    const row = new RegExp(
+      `peers {7}1\\n {2}ADDRESS +DIR +RTT +UP +IN +OUT +NODE\\n {2}${two.addr.replace(/[[\]]/g, '\\$&')} +in +[\\d.]+ ms +\\d+ s +(\\d+) +(\\d+) +\\S+…\\n`,
+    ).exec(text)
+    expect(row, text).not.toBeNull()
+    expect(Number(row?.[1])).toBeGreaterThan(0)
+    expect(Number(row?.[2])).toBeGreaterThan(0)
+    expect(text).not.toMatch(/redialling/)
     expect(text).not.toMatch(/delivered/)
 
     expect(await two.relay.stop('SIGTERM')).toBe(0)
@@ -77,7 +80,7 @@ describe('chat6 node', () => {
 })
 
 describe('metrics', () => {
-  it('behavior: --metrics serves Prometheus text with peers, clients, frames, RTTs and RSS', async () => {
+  it('behavior: --metrics serves Prometheus text with peers, clients, presence queue, frames, RTTs and RSS', async () => {
     const dir = tempDir()
     const one = await startRelay(join(dir, 'one'), ['--metrics', '[::1]:0'])
     const url = (await one.relay.waitFor(/metrics on (http:\/\/\[::1\]:\d+\/metrics)/))[1] as string
@@ -92,6 +95,7 @@ describe('metrics', () => {
       'chat6_peers{direction="inbound"} 1',
       'chat6_peers{direction="outbound"} 0',
       'chat6_clients{state="known"} 0',
+      '# TYPE chat6_presence_queued gauge',
       '# TYPE chat6_frames_in_total counter',
       'chat6_frames_in_total{type="HELLO"} 1',
       '# TYPE chat6_drops_total counter',
@@ -153,6 +157,13 @@ describe('failed dials', () => {
       source: 'bootstrap',
     })
     expect(JSON.parse(m[0]).msg).toMatch(line)
+    // chat6 status lists it as down and redialled, with its backoff and last error
+    const down = (await run(['status', '--data-dir', join(dir, 'text')])).stdout
+    expect(down).toMatch(
+      new RegExp(
+        `peers {7}0\\nredialling  1\\n {2}ADDRESS +FROM +FAILED +NEXT +LAST ERROR\\n {2}\\[::1\\]:${port} +bootstrap +\\d+× +(in \\d+ s|when needed) +refused\\n`,
+      ),
+    )
     // it keeps redialling without a line per try, and connects once something listens there
     const late = start([
       'node',

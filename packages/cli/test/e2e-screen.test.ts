@@ -12,9 +12,9 @@ import {
   history,
   type Running,
   run,
-  start,
   startRelay,
   tempDir,
+  twoFriends,
 } from './helpers/cli.ts'
 import { controlClient, TMUX, tmuxServer } from './helpers/tmux.ts'
 
@@ -37,26 +37,9 @@ beforeAll(async () => {
   dir = tempDir()
   const { addr } = await startRelay(join(dir, 'relay'))
   relayAddr = addr
-  alice = join(dir, 'alice')
-  bob = join(dir, 'bob')
-  for (const [d, n] of [
-    [alice, 'alice'],
-    [bob, 'bob'],
-  ] as const) {
-    const r = await run(['init', '--data-dir', d, '--nick', n, '--peer', addr, '--no-passphrase'])
-    expect(r.code, r.stderr).toBe(0)
-  }
-  bobKey = (
-    JSON.parse((await run(['whoami', '--data-dir', bob, '--json'])).stdout) as { key: string }
-  ).key
-  bobD = start(['daemon', '--data-dir', bob])
-  const aliceD = start(['daemon', '--data-dir', alice])
-  await Promise.all([bobD.waitFor(/peer up/), aliceD.waitFor(/peer up/)])
-  // sent at once if bob's presence is in, else by the daemon when it comes
-  expect([0, 3]).toContain((await run(['add', '--data-dir', alice, bobKey])).code)
-  await bobD.waitFor(/friend request from alice/)
-  expect((await run(['accept', '--data-dir', bob, 'alice'])).code).toBe(0)
-  await aliceD.waitFor(/bob is now a friend/)
+  const pair = await twoFriends(dir, addr)
+  ;({ alice, bob, bobKey, bobD } = pair)
+  const { aliceD } = pair
   expect(await aliceD.stop('SIGTERM')).toBe(0)
   // the desktop notification is asked for explicitly: tmux is no terminal we detect
   const config = join(alice, 'config.json')

@@ -4,6 +4,25 @@ import type { TypedEvents } from './events.ts'
 import type { SafetyNumber } from './protocol.ts'
 import type { MessageRecord } from './store/types.ts'
 
+/**
+ * What a user tells friends about being around (§17.3 `status`): `online` (the default), `away`
+ * or `busy`. It travels in PROFILE, end to end, never in presence.
+ */
+export type Availability = 'online' | 'away' | 'busy'
+
+/** Our status as friends see it: availability and status message. */
+export interface Status {
+  availability: Availability
+  /** The status message (1..140 UTF-8 bytes), or none. */
+  note: string | undefined
+}
+
+/** A change of our status: a field left out stays as it is; `note: null` clears the message. */
+export interface StatusUpdate {
+  availability?: Availability
+  note?: string | null
+}
+
 /** A friend as the app sees it: the stored record plus live presence and session state. */
 export interface Friend {
   /** The friend's client key (32 bytes): their identity. */
@@ -29,6 +48,18 @@ export interface Friend {
    * receipts go out now rather than wait in the store. Implies `reachable`.
    */
   keyed: boolean
+  /**
+   * What their latest PROFILE says (§17.3): `away`, `busy`, else `online`. It is what they last
+   * told us, kept while they are offline too: show it next to `reachable`, not instead of it.
+   */
+  availability: Availability
+  /** Their status message, from their latest PROFILE. */
+  note: string | undefined
+  /**
+   * They are typing in our chat now (§17.4): set by their TYPING `active`, cleared by `idle`,
+   * 10 s after the last `active` (TYPING_LAPSE), or when they become unreachable.
+   */
+  typing: boolean
   /** The user compared safety numbers and called markVerified. */
   verified: boolean
   /** This key uses the nickname of another friend's key: treat as unverified (§10.5). */
@@ -66,8 +97,13 @@ export interface Receipt extends MessageRef {
 
 /** Events of a Client. */
 export interface ClientEvents {
-  /** A friend's presence, reachability or session state changed. */
+  /**
+   * A friend's presence, reachability or session state changed, or their PROFILE did (nickname,
+   * icon, availability, note).
+   */
   presence: Friend
+  /** A friend started or stopped typing in our chat (`friend.typing`, §17.4). */
+  typing: Friend
   /** A stranger asked to be friends (not emitted again for their retries). */
   'friend-request': FriendRequest
   /** Someone became a friend: we accepted them, or they confirmed our request. */
@@ -121,6 +157,8 @@ export interface Client extends TypedEvents<ClientEvents> {
   readonly hash: Uint8Array
   readonly nickname: string
   readonly icon: Uint8Array | undefined
+  /** Our availability and status message, as friends get them in our PROFILE. */
+  readonly status: Status
   /** Sends a friend request; the friend is `requested` until they accept. */
   addFriend(key: FriendRef, options?: CallOptions & { nickname?: string }): Promise<Friend>
   /** Accepts a pending request: the sender becomes a friend and gets our confirm. */
@@ -145,8 +183,37 @@ export interface Client extends TypedEvents<ClientEvents> {
   requests(options?: CallOptions): Promise<FriendRequest[]>
   /** Outgoing messages not delivered yet, in send order. */
   outbox(options?: CallOptions): Promise<Message[]>
+  /** Stores a new nickname, announces it (CLIENT_UPDATE) and sends friends our new PROFILE. */
   setNickname(nickname: string, options?: CallOptions): Promise<void>
+  /** Stores a new icon (or none), announces it and sends friends our new PROFILE. */
   setIcon(icon: Uint8Array | undefined, options?: CallOptions): Promise<void>
+  /**
+   * Changes our availability and status message, and sends friends our new PROFILE (§17.3):
+   * at once to those keyed, the others when they are next. Kept across restarts.
+   *
+   * @throws ClientError `invalid_argument` for an availability other than online/away/busy, or
+   *   a note that is empty, over 140 UTF-8 bytes or holds control characters
+   * @example
+   * ```ts
+   * await client.setStatus({ availability: 'away', note: 'back at 2' })
+   * await client.setStatus({ availability: 'online', note: null })
+   * ```
+   */
+  setStatus(status: StatusUpdate, options?: CallOptions): Promise<void>
+  /**
+   * Says whether the user is typing in this friend's chat (§17.4). Call it with `true` on every
+   * change of the input (it sends TYPING `active` at most every 5 s) and with `false` when the
+   * input is cleared or sent (one `idle`, if `active` went out). Ephemeral: sent only while the
+   * friend is keyed, and only if their PROFILE lists `cap=typing`; otherwise nothing is sent.
+   *
+   * @throws ClientError `unknown_friend`
+   * @example
+   * ```ts
+   * input.on('change', (text) => void client.setTyping(friend.key, text !== ''))
+   * input.on('submit', () => void client.setTyping(friend.key, false))
+   * ```
+   */
+  setTyping(key: FriendRef, active: boolean, options?: CallOptions): Promise<void>
   /** The safety number to compare with the friend out of band. */
   safetyNumber(key: FriendRef, options?: CallOptions): Promise<SafetyNumber>
   /** Records that the user compared safety numbers; clears keyChanged. */

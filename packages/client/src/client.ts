@@ -17,6 +17,7 @@ import { createOutbox } from './services/outbox.ts'
 import { createPayloads } from './services/payloads.ts'
 import { createPeers } from './services/peers.ts'
 import { checkIcon, checkNickname, createPresence } from './services/presence.ts'
+import { createProfile } from './services/profile/profile.ts'
 import { createReceipts } from './services/receipts.ts'
 import { createRequests } from './services/requests.ts'
 import type { ServiceFactory } from './services/service.ts'
@@ -27,7 +28,7 @@ import {
   ready,
   type ServiceHooks,
 } from './services/types.ts'
-import type { IdentityRecord, Store } from './store/types.ts'
+import { type IdentityRecord, isChatMtype, type Store } from './store/types.ts'
 
 /** What the core needs, already resolved by createClient. */
 export interface CoreComponents {
@@ -41,6 +42,11 @@ export interface CoreComponents {
   attach: (handlers: LinkHandlers) => NodeLink | Promise<NodeLink>
   /** More services, built after the built-in ones, stopped before them (see services/service.ts). */
   services?: readonly ServiceFactory[]
+  /**
+   * False: no PROFILE or TYPING service, as in a version-1 client (tests): nothing is sent, and
+   * what friends send is stored as messages of an unknown mtype (§17.2). Default true.
+   */
+  profile?: boolean
 }
 
 /** @internal Builds and starts the client from its services; createClient() is the public entry. */
@@ -93,7 +99,9 @@ export async function startCore(c: CoreComponents): Promise<Client> {
       return p !== undefined && ready(p)
     },
     onAdvance: (m) => {
-      const receipt = receiptOf(m)
+      hooks.run('outgoing', m)
+      // a payload's progress is its service's business, not a receipt of a chat message
+      const receipt = isChatMtype(m.mtype) ? receiptOf(m) : undefined
       if (receipt) emitter.emit('receipt', receipt)
     },
   })
@@ -109,9 +117,21 @@ export async function startCore(c: CoreComponents): Promise<Client> {
   })
   const requests = createRequests({ ...base, peers, sessions })
   const presence = createPresence({ ...base, identity: c.identity, peers, sessions })
+  const profile = createProfile({
+    ...base,
+    random,
+    peers,
+    payloads,
+    outbox,
+    identity: () => presence.identity,
+    enabled: c.profile ?? true,
+  })
+  const supports = profile.supports
   const added = (c.services ?? []).map((make) =>
-    make({ store, clock, limits, random, hooks, peers, payloads, outbox }),
+    make({ store, clock, limits, random, hooks, peers, payloads, outbox, supports }),
   )
+  // our PROFILE lists what the services implement (§17.3); made before any session completes
+  profile.start(added.flatMap((service) => service.caps ?? []))
 
   const frames: FrameHandlers = {
     ...requests.frames,
@@ -164,6 +184,9 @@ export async function startCore(c: CoreComponents): Promise<Client> {
     },
     get icon() {
       return presence.identity.icon
+    },
+    get status() {
+      return profile.status
     },
     on: (name, fn) => emitter.on(name, fn),
     once: (name, fn) => emitter.once(name, fn),
@@ -226,11 +249,21 @@ export async function startCore(c: CoreComponents): Promise<Client> {
       live(options)
       checkNickname(nickname)
       presence.update({ ...presence.identity, nickname })
+      profile.changed()
     },
     setIcon: async (icon, options) => {
       live(options)
       checkIcon(icon)
       presence.update({ ...presence.identity, icon })
+      profile.changed()
+    },
+    setStatus: async (status, options) => {
+      live(options)
+      profile.setStatus(status)
+    },
+    setTyping: async (ref, active, options) => {
+      live(options)
+      profile.setTyping(peers.require(keyOf(ref)), active)
     },
     safetyNumber: async (ref, options) => {
       live(options)
@@ -252,6 +285,7 @@ export async function startCore(c: CoreComponents): Promise<Client> {
       } finally {
         stopped = true
         for (const service of added.reverse()) service.stop?.()
+        profile.stop()
         for (const p of peers.values()) peers.pause(p)
         sessions.stop()
         link?.detach()

@@ -35,3 +35,13 @@ export const MAX_PAGE = 1000
 /** Length of chatid, msgid and sid values (§4). */
 export const CHATID_BYTES = 16
 export const MSGID_BYTES = 16
+
+// The profile service's constants (§17.3, §17.4): the limits of a status message and the timers
+// of TYPING, for apps that check input or show a typing indicator.
+export {
+  MAX_NOTE_BYTES,
+  MTYPE_PROFILE,
+  MTYPE_TYPING,
+  TYPING_LAPSE,
+  TYPING_REPEAT,
+} from './services/profile/constants.ts'

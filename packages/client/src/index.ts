@@ -1,6 +1,7 @@
 // Public face of @chat6/client: a chat6 user or bot. Identity, friends, forward-secret
 // sessions and messages that are stored before they are sent or acknowledged.
 export type {
+  Availability,
   CallOptions,
   Client,
   ClientEvents,
@@ -12,6 +13,8 @@ export type {
   MessageRef,
   Receipt,
   SendOptions,
+  Status,
+  StatusUpdate,
   StopOptions,
 } from './api.ts'
 export type { Clock, TimerId } from './clock.ts'
@@ -39,6 +42,7 @@ export { createMemoryStore } from './store/memory.ts'
 export { createSqliteStore, SCHEMA_VERSION, type SqliteStoreOptions } from './store/sqlite.ts'
 export type {
   BlockedRecord,
+  FriendProfile,
   FriendRecord,
   HistoryQuery,
   IdentityRecord,
@@ -47,7 +51,9 @@ export type {
   NewMessage,
   OutboxQuery,
   PendingReadRecord,
+  ProfileRecord,
   RequestRecord,
   Store,
   StoredMessageRef,
 } from './store/types.ts'
+export { isChatMtype } from './store/types.ts'

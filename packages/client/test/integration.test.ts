@@ -86,6 +86,30 @@ describe('integration: two real nodes, memory network', () => {
     )
   })
 
+  it('behavior: status, note and typing travel end to end, sealed like messages (§17.3, §17.4)', async () => {
+    const { clock, start } = await world()
+    const alice = await start(0, { nickname: 'alice' })
+    const bob = await start(1, { nickname: 'bob' })
+    await clock.runUntil(() => false, { maxMs: 1000 })
+    await alice.addFriend(bob.key)
+    await clock.runUntil(() => false, { maxMs: 1000 })
+    await bob.accept(alice.key)
+    await clock.runUntil(() => false, { maxMs: 1000 })
+    const seen: Friend[] = []
+    bob.on('presence', (f) => seen.push(f))
+    await alice.setStatus({ availability: 'busy', note: 'in a call ☎' })
+    expect(await clock.runUntil(() => seen.some((f) => f.note === 'in a call ☎'))).toBe(true)
+    expect((await friendOf(bob, alice.key)).availability).toBe('busy')
+    const typing: boolean[] = []
+    alice.on('typing', (f) => typing.push(f.typing))
+    await bob.setTyping(alice.key, true)
+    expect(await clock.runUntil(() => typing.length === 1)).toBe(true)
+    await clock.runUntil(() => false, { maxMs: 11_000 })
+    expect(typing).toEqual([true, false])
+    expect(await alice.history(alice.chatId(bob.key))).toEqual([])
+    expect(await bob.outbox()).toEqual([])
+  })
+
   it('behavior: the echo bot of the README answers a new friend', async () => {
     const { clock, start } = await world()
     const bot = await start(0, { nickname: 'echo' })

@@ -312,7 +312,7 @@ describe('messages (§11)', () => {
     const { clock, mesh, a, b } = await friends()
     mesh.drop((f) => f.type === 'MESSAGE_RECV')
     await a.client.send(b.key, 'are you there')
-    const count = () => mesh.sent('MESSAGE_SEND', a.key).length
+    const count = () => mesh.chat('MESSAGE_SEND', a.key).length
     await clock.advance(29_000)
     expect(count()).toBe(1)
     await clock.advance(2_000)
@@ -334,8 +334,8 @@ describe('messages (§11)', () => {
     b.client.on('message', (m) => got.push(m))
     await a.client.send(b.key, 'once')
     await clock.advance(95_000)
-    expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(4)
-    expect(mesh.sent('MESSAGE_RECV', b.key)).toHaveLength(4)
+    expect(mesh.chat('MESSAGE_SEND', a.key)).toHaveLength(4)
+    expect(mesh.chat('MESSAGE_RECV', b.key)).toHaveLength(4)
     expect(got).toHaveLength(1)
     expect(await b.client.history(b.client.chatId(a.key))).toHaveLength(1)
   })
@@ -344,7 +344,7 @@ describe('messages (§11)', () => {
     const { clock, mesh, a, b, restart } = await friends()
     mesh.drop((f) => f.type === 'MESSAGE_SEND')
     await a.client.send(b.key, 'later')
-    const count = () => mesh.sent('MESSAGE_SEND', a.key).length
+    const count = () => mesh.chat('MESSAGE_SEND', a.key).length
     mesh.setReachable(b.key, false)
     await clock.tick()
     expect((await friendOf(a, b.key))?.reachable).toBe(false)
@@ -378,7 +378,7 @@ describe('messages (§11)', () => {
     await clock.tick()
     for (let i = 0; i < 5; i++) await a.client.send(b.key, `m${i}`)
     expect((await a.client.outbox()).map((m) => m.text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4'])
-    expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(0)
+    expect(mesh.chat('MESSAGE_SEND', a.key)).toHaveLength(0)
     const got: Message[] = []
     b.client.on('message', (m) => got.push(m))
     mesh.setReachable(b.key, true)
@@ -404,7 +404,7 @@ describe('messages (§11)', () => {
     await clock.tick()
     mesh.drop((f) => f.type === 'MESSAGE_RECV')
     for (let i = 0; i < 4; i++) await a.client.send(b.key, `m${i}`)
-    expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(2)
+    expect(mesh.chat('MESSAGE_SEND', a.key)).toHaveLength(2)
     mesh.drop(() => false)
     await clock.advance(30_000)
     await clock.tick()
@@ -440,12 +440,12 @@ describe('messages (§11)', () => {
       for (let i = 1; i < 6; i++) await a.client.send(b.key, `m${i}`)
       for (let i = 0; i < 10; i++) await clock.tick()
       expect((await a.client.outbox()).map((m) => m.text)).toEqual(['m0'])
-      expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(6)
+      expect(mesh.chat('MESSAGE_SEND', a.key)).toHaveLength(6)
       mesh.drop(() => false)
       await clock.advance(30_000)
       await clock.tick()
       expect(await a.client.outbox()).toEqual([])
-      expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(7) // m0 once more, nothing else
+      expect(mesh.chat('MESSAGE_SEND', a.key)).toHaveLength(7) // m0 once more, nothing else
       const got = (await b.client.history(b.client.chatId(a.key))).map((m) => m.text)
       expect(got.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5'])
     },
@@ -493,13 +493,13 @@ describe('read receipts (§11.1)', () => {
     await clock.tick()
 
     await b.client.markRead(got[0] as Message)
-    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(0)
+    expect(mesh.chat('MESSAGE_READ', b.key)).toHaveLength(0)
     expect(b.store.pendingReads()).toHaveLength(1)
     await b.client.stop()
     await clock.advance(60_000)
     const b2 = await restart(b)
     await clock.advance(60_000)
-    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(0)
+    expect(mesh.chat('MESSAGE_READ', b.key)).toHaveLength(0)
 
     const a2 = await restart(a)
     const receipts: Receipt[] = []
@@ -507,7 +507,7 @@ describe('read receipts (§11.1)', () => {
     await clock.tick()
     expect(receipts.map((r) => r.state)).toEqual(['read'])
     expect((await a2.client.history(a2.client.chatId(b.key)))[0]?.state).toBe('read')
-    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(1)
+    expect(mesh.chat('MESSAGE_READ', b.key)).toHaveLength(1)
     expect(b2.store.pendingReads()).toEqual([])
   })
 
@@ -522,19 +522,19 @@ describe('read receipts (§11.1)', () => {
     expect((await friendOf(b, a.key))?.keyed).toBe(false)
     await b.client.markRead(got[0] as Message)
     await b.client.markRead(got[0] as Message)
-    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(0)
+    expect(mesh.chat('MESSAGE_READ', b.key)).toHaveLength(0)
     expect(b.store.pendingReads()).toHaveLength(1)
 
     mesh.setReachable(a.key, true)
     await clock.tick()
-    const reads = mesh.sent('MESSAGE_READ', b.key)
+    const reads = mesh.chat('MESSAGE_READ', b.key)
     expect(reads).toHaveLength(1)
     const sid = (reads[0] as Carried).frame as { sid: Uint8Array }
     expect(toHex(sid.sid)).toBe(toHex(b.protocol.sessions.at(-1)?.sid as Uint8Array))
     expect((await a.client.history(a.client.chatId(b.key)))[0]?.state).toBe('read')
     expect(b.store.pendingReads()).toEqual([])
     await clock.advance(120_000)
-    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(1)
+    expect(mesh.chat('MESSAGE_READ', b.key)).toHaveLength(1)
   })
 
   it.each(['removeFriend', 'block'] as const)(

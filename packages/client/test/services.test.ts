@@ -8,7 +8,7 @@ import { toHex } from '../src/bytes.ts'
 import type { IncomingPayload } from '../src/services/payloads.ts'
 import type { ServiceComponents, ServiceFactory } from '../src/services/service.ts'
 import { fakeMesh } from './helpers/fakes.ts'
-import { fakeClient } from './helpers/harness.ts'
+import { fakeClient, record } from './helpers/harness.ts'
 
 const TYPING = 1001 // ephemeral: worthless later
 const STATUS = 1002 // durable: kept by the service, acknowledged once kept
@@ -78,8 +78,8 @@ describe('services beside the built-in ones', () => {
     expect(sb.got.map((p) => [p.mtype, toHex(p.peer.record.key), p.body])).toEqual([
       [TYPING, toHex(a.key), body],
     ])
-    expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(1)
-    expect(mesh.sent('MESSAGE_RECV', b.key)).toHaveLength(0)
+    expect(mesh.chat('MESSAGE_SEND', a.key)).toHaveLength(1)
+    expect(mesh.chat('MESSAGE_RECV', b.key)).toHaveLength(0)
     expect(await b.client.history(chatid)).toEqual([])
     expect(await a.client.outbox()).toEqual([])
     // not keyed: not sent at all
@@ -115,6 +115,37 @@ describe('services beside the built-in ones', () => {
     expect(await a.client.outbox()).toEqual([])
     // the service took it: not a message at the receiver
     expect(messages).toEqual([])
+  })
+
+  it('behavior: a durable payload of mtype 2..999 is not a chat message: history, outbox and receipts leave it out', async () => {
+    const { clock, mesh, a, b, sa } = await friends()
+    const evA = record(a.client)
+    const evB = record(b.client)
+    const chatid = a.client.chatId(b.key)
+    const reserved = (n: number) => ({
+      peer: b.key,
+      chatid,
+      msgid: new Uint8Array(16).fill(n),
+      outgoing: true,
+      mtype: 42, // reserved (§17.5): no service of bob's takes it
+      body: new Uint8Array([n]),
+      state: 'queued' as const,
+      time: clock.wallNow(),
+    })
+    mesh.drop((f) => f.type === 'MESSAGE_RECV')
+    sa.c().outbox.enqueue(reserved(1))
+    await a.client.send(b.key, 'a chat line')
+    await clock.tick()
+    expect((await a.client.outbox()).map((m) => m.text)).toEqual(['a chat line'])
+    mesh.drop(() => false)
+    await clock.advance(30_000)
+    // delivered, and kept by bob (no type is lost, §17.2), but nobody shows it as a message
+    expect(a.store.outbox()).toEqual([])
+    expect(b.store.history(chatid, { limit: 10 }).map((m) => m.mtype)).toContain(42)
+    for (const h of [a, b])
+      expect((await h.client.history(chatid)).map((m) => m.text)).toEqual(['a chat line'])
+    expect((evA.receipt as Receipt[]).map((r) => r.state)).toEqual(['sent', 'delivered'])
+    expect((evB.message as Message[]).map((m) => m.mtype)).toEqual([1])
   })
 
   it('behavior: an mtype no service takes is still stored and shown as a message', async () => {

@@ -56,6 +56,39 @@ async function pair(bPath = join(newDir(), 'client.db'), bOptions: SqliteStoreOp
 const texts = (ms: Message[]) => ms.map((m) => m.text)
 
 describe('sqlite: restarts and crashes', () => {
+  it('behavior: a friend’s PROFILE and which of ours they acknowledged are kept in the file (§17.3)', async () => {
+    const { clock, mesh, a, b, aPath, bPath, reopen } = await pair()
+    await a.client.setStatus({ availability: 'busy', note: 'in a meeting' })
+    await clock.tick()
+    const profiles = () =>
+      mesh.sent('MESSAGE_SEND', a.key).filter((c) => (c.frame as { mtype: number }).mtype === 2)
+        .length
+    expect(profiles()).toBe(2)
+    await a.client.stop()
+    await b.client.stop()
+    await clock.tick()
+    const b2 = await reopen(b, bPath)
+    await clock.tick()
+    const alice = (await b2.client.friends())[0]
+    expect([alice?.online, alice?.availability, alice?.note]).toEqual([
+      false,
+      'busy',
+      'in a meeting',
+    ])
+    const a2 = await reopen(a, aPath)
+    await clock.advance(1000)
+    expect((await a2.client.friends())[0]?.keyed).toBe(true)
+    expect(a2.client.status).toEqual({ availability: 'busy', note: 'in a meeting' })
+    // bob has this one: the new session sends no PROFILE, the next change does
+    expect(profiles()).toBe(2)
+    await a2.client.setStatus({ availability: 'online' })
+    await clock.tick()
+    expect(profiles()).toBe(3)
+    expect((await b2.client.friends())[0]?.availability).toBe('online')
+    await a2.client.stop()
+    await b2.client.stop()
+  })
+
   it('behavior: queued messages survive the sender’s restart and go out once the friend is back', async () => {
     const { clock, mesh, a, b, aPath, bPath, reopen } = await pair()
     await b.client.stop()
@@ -74,7 +107,7 @@ describe('sqlite: restarts and crashes', () => {
     expect(await a2.client.outbox()).toEqual([])
     const states = (await a2.client.history(a2.client.chatId(b.key))).map((m) => m.state)
     expect(states).toEqual(['delivered', 'delivered', 'delivered'])
-    expect(mesh.sent('MESSAGE_SEND', a.key)).toHaveLength(3)
+    expect(mesh.chat('MESSAGE_SEND', a.key)).toHaveLength(3)
   })
 
   it('behavior: a receiver that dies between storing and acknowledging gets the retry, re-acks, and shows the message once', async () => {
@@ -100,7 +133,7 @@ describe('sqlite: restarts and crashes', () => {
     expect(texts(await b2.client.history(b2.client.chatId(a.key)))).toEqual(['exactly once'])
     expect(await a.client.outbox()).toEqual([])
     expect(
-      mesh.sent('MESSAGE_RECV', b.key).filter((c) => c.delivered).length,
+      mesh.chat('MESSAGE_RECV', b.key).filter((c) => c.delivered).length,
     ).toBeGreaterThanOrEqual(1)
   })
 
@@ -134,7 +167,7 @@ describe('sqlite: read receipts', () => {
 
     await b.client.markRead(got[0] as Message)
     await b.client.stop()
-    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(0)
+    expect(mesh.chat('MESSAGE_READ', b.key)).toHaveLength(0)
     // the receipt is in the file, not in the stopped process
     const file = createSqliteStore(bPath)
     expect(file.pendingReads()).toHaveLength(1)
@@ -150,7 +183,7 @@ describe('sqlite: read receipts', () => {
     expect(receipts).toEqual(['read'])
     expect((await a2.client.history(a2.client.chatId(b.key))).map((m) => m.state)).toEqual(['read'])
     expect((await b2.client.history(b2.client.chatId(a.key))).map((m) => m.state)).toEqual(['read'])
-    expect(mesh.sent('MESSAGE_READ', b.key)).toHaveLength(1)
+    expect(mesh.chat('MESSAGE_READ', b.key)).toHaveLength(1)
     await b2.client.stop()
     const after = createSqliteStore(bPath)
     expect(after.pendingReads()).toEqual([])
@@ -279,11 +312,41 @@ describe('sqlite: damaged files', () => {
       '-e',
       `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});console.log(JSON.stringify(d.prepare('select version from migrations').all()));console.log(d.pragma('journal_mode',{simple:true}))`,
     ]).toString()
-    expect(out).toBe('[{"version":1},{"version":2}]\nwal\n')
-    expect(SCHEMA_VERSION).toBe(2)
+    expect(out).toBe('[{"version":1},{"version":2},{"version":3}]\nwal\n')
+    expect(SCHEMA_VERSION).toBe(3)
   })
 
-  it('behavior: a version 1 file is migrated to version 2 and keeps its data', () => {
+  it('behavior: a version 2 file is migrated to version 3 (profiles) and keeps its data', () => {
+    const path = join(newDir(), 'client.db')
+    const s = createSqliteStore(path)
+    s.setMeta('kept', 'yes')
+    const read = {
+      peer: new Uint8Array(32).fill(1),
+      chatid: new Uint8Array(16).fill(2),
+      msgid: new Uint8Array(16).fill(3),
+    }
+    s.putPendingRead(read)
+    s.close()
+    // take the file back to version 2: what a client of the previous release left behind
+    execFileSync('node', [
+      '-e',
+      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});d.exec('DROP TABLE profiles; DELETE FROM migrations WHERE version = 3');d.close()`,
+    ])
+    const t = createSqliteStore(path)
+    expect(t.getMeta('kept')).toBe('yes')
+    expect(t.pendingReads()).toEqual([read])
+    const profile = {
+      hash: new Uint8Array(32).fill(4),
+      theirs: undefined,
+      acked: 1,
+      pending: undefined,
+    }
+    t.putProfile(profile)
+    expect(t.getProfile(profile.hash)).toEqual(profile)
+    t.close()
+  })
+
+  it('behavior: a version 1 file is migrated to the current version and keeps its data', () => {
     const path = join(newDir(), 'client.db')
     const s = createSqliteStore(path)
     s.setMeta('kept', 'yes')
@@ -301,7 +364,7 @@ describe('sqlite: damaged files', () => {
     // take the file back to version 1: what a client of the previous release left behind
     execFileSync('node', [
       '-e',
-      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});d.exec('DROP TABLE pending_reads; DELETE FROM migrations WHERE version = 2');d.close()`,
+      `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(path)});d.exec('DROP TABLE profiles; DROP TABLE pending_reads; DELETE FROM migrations WHERE version >= 2');d.close()`,
     ])
     const t = createSqliteStore(path)
     expect(t.getMeta('kept')).toBe('yes')

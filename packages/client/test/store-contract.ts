@@ -1,6 +1,6 @@
 // One contract for every Store implementation (memory and SQLite run the same suite).
 import { describe, expect, it } from 'vitest'
-import type { MessageRecord, NewMessage, Store } from '../src/store/types.ts'
+import type { MessageRecord, NewMessage, ProfileRecord, Store } from '../src/store/types.ts'
 
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill)
 
@@ -46,6 +46,22 @@ const requestRecord = (n: number, receivedAt: number) => ({
   conflictsWith: undefined,
 })
 
+const profileRecord = (n: number, theirs = true): ProfileRecord => ({
+  hash: bytes(32, n),
+  theirs: theirs
+    ? {
+        nickname: `friend${n}`,
+        icon: bytes(3, n),
+        status: 'away',
+        note: 'at lunch',
+        caps: ['file1', 'typing'],
+        receivedAt: 100 + n,
+      }
+    : undefined,
+  acked: n,
+  pending: { msgid: bytes(16, n), version: n + 1 },
+})
+
 /** A store with something of every kind, for transactions to change. */
 function populated(s: Store): Store {
   s.setMeta('a', 'before-a')
@@ -72,6 +88,8 @@ function populated(s: Store): Store {
   s.putPendingRead(read(2, 1))
   s.putPendingRead(read(1, 2))
   s.putPendingRead(read(3, 1))
+  s.putProfile(profileRecord(20))
+  s.putProfile(profileRecord(21))
   return s
 }
 
@@ -86,6 +104,7 @@ function dump(s: Store) {
     outbox: s.outbox(),
     history: s.history(bytes(16, 2), { limit: 100 }),
     pending: s.pendingReads(),
+    profiles: [20, 21, 22].map((n) => s.getProfile(bytes(32, n))),
   }
 }
 
@@ -113,6 +132,9 @@ function changeEverything(s: Store): void {
   s.putPendingRead(read(4, 1))
   s.deletePendingRead(read(2, 1))
   s.deletePendingReads(bytes(32, 1))
+  s.putProfile({ ...profileRecord(20), acked: 99, pending: undefined })
+  s.putProfile(profileRecord(22, false))
+  s.deleteProfile(bytes(32, 21))
 }
 
 export interface ContractSetup {
@@ -277,6 +299,54 @@ export function storeContract(name: string, setup: ContractSetup): void {
       expect(s.history(bytes(16, 9), { limit: 10 })).toHaveLength(1)
     })
 
+    it('behavior: profiles round-trip with and without theirs, and are replaced and deleted by hash', () => {
+      const s = setup.open()
+      expect(s.getProfile(bytes(32, 1))).toBeUndefined()
+      s.putProfile(profileRecord(1))
+      s.putProfile(profileRecord(2, false))
+      expect(s.getProfile(bytes(32, 1))).toEqual(profileRecord(1))
+      expect(s.getProfile(bytes(32, 2))).toEqual(profileRecord(2, false))
+      const bare: ProfileRecord = {
+        hash: bytes(32, 1),
+        theirs: {
+          nickname: 'n',
+          icon: undefined,
+          status: undefined,
+          note: undefined,
+          caps: [],
+          receivedAt: 5,
+        },
+        acked: 0,
+        pending: undefined,
+      }
+      s.putProfile(bare)
+      expect(s.getProfile(bytes(32, 1))).toEqual(bare)
+      s.deleteProfile(bytes(32, 1))
+      expect(s.getProfile(bytes(32, 1))).toBeUndefined()
+      expect(s.getProfile(bytes(32, 2))).toEqual(profileRecord(2, false))
+    })
+
+    it('behavior: chatOnly leaves the payloads of mtypes 2..999 out of history and the outbox', () => {
+      const s = setup.open()
+      const text = s.addOutgoing(message({ msgid: bytes(16, 1) }))
+      s.addOutgoing(message({ msgid: bytes(16, 2), mtype: 2 }))
+      const app = s.addOutgoing(message({ msgid: bytes(16, 3), mtype: 1000 }))
+      s.addOutgoing(message({ msgid: bytes(16, 4), mtype: 999 }))
+      const incoming = s.addIncoming(
+        message({ msgid: bytes(16, 5), outgoing: false, mtype: 65535 }),
+      )
+      s.addIncoming(message({ msgid: bytes(16, 6), outgoing: false, mtype: 3 }))
+      const chat = bytes(16, 2)
+      expect(s.history(chat, { limit: 10 })).toHaveLength(6)
+      expect(s.history(chat, { limit: 10, chatOnly: true })).toEqual([text, app, incoming.message])
+      // the page is of chat messages: a limit counts only them
+      expect(s.history(chat, { limit: 2, chatOnly: true })).toEqual([app, incoming.message])
+      expect(s.outbox()).toHaveLength(4)
+      expect(s.outbox({ chatOnly: true })).toEqual([text, app])
+      expect(s.outbox({ peer: bytes(32, 1), chatOnly: true, limit: 1 })).toEqual([text])
+      expect(s.outbox({ peer: bytes(32, 1), after: text.seq, chatOnly: true })).toEqual([app])
+    })
+
     it('behavior: pending read receipts are kept once each, oldest first, and forgotten per receipt or per peer', () => {
       const s = setup.open()
       const read = (peer: number, msgid: number) => ({
@@ -394,7 +464,9 @@ export function storeContract(name: string, setup: ContractSetup): void {
         s.addIncoming(message({ outgoing: false, state: 'received', msgid: bytes(16, 5) }))
         const read = { peer: m.peer, chatid: m.chatid, msgid: bytes(16, 5) }
         s.putPendingRead(read)
+        s.putProfile(profileRecord(9))
         const t = reopen(s)
+        expect(t.getProfile(bytes(32, 9))).toEqual(profileRecord(9))
         expect(t.getMeta('n')).toBe('7')
         expect(t.outbox()).toEqual([m])
         expect(t.pendingReads()).toEqual([read])

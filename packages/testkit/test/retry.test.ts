@@ -14,7 +14,10 @@ describe('retry', () => {
     const m = await mesh.send(0, 1, 'sent into the cut')
     await mesh.advance(5_000)
     expect(delivered(mesh, m)()).toBe(false)
-    const lost = mesh.trace.entries.filter((e) => e.type === 'MESSAGE_SEND' && e.fate === 'cut')
+    // the chat message (mtype 1), not a PROFILE (§17.3) the clients may still be exchanging
+    const lost = mesh.trace.entries.filter(
+      (e) => e.type === 'MESSAGE_SEND' && /\bmtype=1\b/.test(e.line) && e.fate === 'cut',
+    )
     expect(lost.length).toBe(1)
     const healedAt = mesh.clock.now()
     mesh.heal(1, 2)

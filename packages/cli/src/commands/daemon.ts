@@ -2,7 +2,7 @@
 // online, stores and logs what arrives, and runs the scripting commands forwarded to it.
 
 import { clientHash } from '@chat6/crypto'
-import { dialReason, formatHostPort, peerAddress } from '../addr.ts'
+import { dialReason, forgottenText, formatHostPort, peerAddress } from '../addr.ts'
 import { secondsOption } from '../args.ts'
 import type { Context } from '../context.ts'
 import { EXIT } from '../exit-codes.ts'
@@ -11,7 +11,7 @@ import { createEventLog } from '../logline.ts'
 import { presentRequests, requestLabel } from '../requests.ts'
 import { openSession, registerSessionCommands } from '../session.ts'
 import { onShutdown } from '../shutdown.ts'
-import { availability } from './scripting.ts'
+import { availability, statusOf } from './scripting.ts'
 import { SESSION_COMMANDS } from './session-commands.ts'
 
 /** Runs until a signal, or with --flush until the outbox is empty. */
@@ -44,6 +44,11 @@ export async function runDaemon(ctx: Context): Promise<number> {
   node.on('peer:connect', (p) => failing.delete(formatHostPort(p.remote)))
   node.on('dial:failed', (f) => {
     const addr = formatHostPort(f.address)
+    if (f.forgotten) {
+      failing.delete(addr)
+      log.line('dial-forgotten', forgottenText(f))
+      return
+    }
     const why = dialReason(f)
     if (failing.get(addr) === why) return
     failing.set(addr, why)
@@ -54,12 +59,24 @@ export async function runDaemon(ctx: Context): Promise<number> {
   })
   // online, online but unreachable (no route from here), offline: what `chat6 send` will say
   const presence = new Map<string, string>()
+  // what they say in their PROFILE (away · at lunch), logged when it changes
+  const said = new Map<string, string>()
+  for (const f of await client.friends()) said.set(toHex(f.hash), statusOf(f))
   client.on('presence', (f) => {
     const hex = toHex(f.hash)
     const state = availability(f)
-    if (presence.get(hex) === state) return
-    presence.set(hex, state)
-    log.line('presence', `${nameOf(f.hash, f.nickname)} is ${state}`)
+    if (presence.get(hex) !== state) {
+      presence.set(hex, state)
+      log.line('presence', `${nameOf(f.hash, f.nickname)} is ${state}`)
+    }
+    const status = statusOf(f)
+    if (said.get(hex) !== status) {
+      said.set(hex, status)
+      log.line(
+        'status',
+        `${nameOf(f.hash, f.nickname)} says: ${status === '-' ? 'online (no status message)' : status}`,
+      )
+    }
   })
   client.on('friend-request', (r) => {
     const [shown] = presentRequests([r], [], node)

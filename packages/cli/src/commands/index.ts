@@ -2,7 +2,7 @@
 // `chat6 --help` or a command forwarded to a running daemon does not load the node, the client
 // and SQLite. A command missing here answers "not implemented yet" with exit code 8
 // (EXIT.UNAVAILABLE) rather than pretend to work.
-import { intOption, secondsOption } from '../args.ts'
+import { availabilityArg, intOption, secondsOption } from '../args.ts'
 import type { Context } from '../context.ts'
 import { clientRunning, forward } from '../forward.ts'
 import { parseKey } from '../resolve.ts'
@@ -28,6 +28,9 @@ const VALIDATORS: Readonly<Record<string, (ctx: Context) => void>> = {
   history: (ctx) => {
     intOption(ctx.parsed.values, 'limit', 50, 1, 1000)
   },
+  'set-status': (ctx) => {
+    availabilityArg(ctx.parsed.args.STATUS ?? '')
+  },
 }
 
 /** The commands that run against the client; a running chat/daemon on the data dir runs them. */
@@ -39,6 +42,7 @@ export const SESSION_COMMAND_NAMES = [
   'requests',
   'accept',
   'reject',
+  'set-status',
 ] as const
 
 /** Forwarded to the process holding the data dir, or run in a session of its own. */

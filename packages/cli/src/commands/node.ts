@@ -2,7 +2,15 @@
 // answers `chat6 status` on node.sock, serves Prometheus metrics when asked (--metrics), and
 // stops cleanly (BYE, last-known nodes) on a signal.
 import { readFile } from 'node:fs/promises'
-import { DEFAULT_PORT, dialReason, formatHostPort, parseHostPort, peerAddress } from '../addr.ts'
+import type { Chat6Node } from '@chat6/node'
+import {
+  DEFAULT_PORT,
+  dialReason,
+  forgottenText,
+  formatHostPort,
+  parseHostPort,
+  peerAddress,
+} from '../addr.ts'
 import { secondsOption, stringOption } from '../args.ts'
 import { EMPTY_CONFIG } from '../config.ts'
 import type { Context } from '../context.ts'
@@ -10,13 +18,48 @@ import { serveControl } from '../control.ts'
 import { makeDataDir } from '../data-dir.ts'
 import { EXIT } from '../exit-codes.ts'
 import { toHex } from '../format.ts'
-import { createEventLog } from '../logline.ts'
+import { createEventLog, type EventLog } from '../logline.ts'
 import { type MetricsServer, serveMetrics } from '../metrics.ts'
 import { networkPlan, startNode } from '../network.ts'
 import { nodeStatus, statusLine } from '../node-status.ts'
 import { onShutdown } from '../shutdown.ts'
 
 const short = (id: string) => id.slice(0, 8)
+
+/**
+ * Logs the node's failed dials: a wrong --peer or a dead bootstrap node would otherwise be
+ * retried in silence. Each address is logged when it starts failing or fails another way, not at
+ * every retry, and once more when the node forgets it (learnt from a neighbour, never reached).
+ */
+export function logDials(node: Pick<Chat6Node, 'on'>, log: EventLog): void {
+  const failing = new Map<string, string>()
+  node.on('peer:connect', (p) => {
+    failing.delete(formatHostPort(p.remote))
+    failing.delete(peerAddress(p))
+  })
+  node.on('dial:failed', (f) => {
+    const addr = formatHostPort(f.address)
+    if (f.forgotten) {
+      failing.delete(addr)
+      log.line('dial-forgotten', forgottenText(f), { addr, failures: f.failures })
+      return
+    }
+    const why = dialReason(f)
+    if (failing.get(addr) === why) return
+    failing.set(addr, why)
+    const retry =
+      f.retryIn === undefined
+        ? ''
+        : `, retrying with backoff (next in ${Math.ceil(f.retryIn / 1000)} s)`
+    log.line('dial-failed', `dial ${addr} failed: ${why}${retry}`, {
+      addr,
+      code: f.code,
+      reason: f.message,
+      source: f.source,
+      failures: f.failures,
+    })
+  })
+}
 
 /** Runs a relay until SIGINT/SIGTERM. */
 export async function runNode(ctx: Context): Promise<number> {
@@ -99,30 +142,7 @@ export async function runNode(ctx: Context): Promise<number> {
       log.line('client-offline', `client offline ${hex(c).slice(0, 8)}`, { client: hex(c) }),
     )
   }
-  // a wrong --peer or a dead bootstrap node would otherwise be retried in silence; each
-  // address is logged when it starts failing or fails another way, not at every retry
-  const failing = new Map<string, string>()
-  node.on('peer:connect', (p) => {
-    failing.delete(formatHostPort(p.remote))
-    failing.delete(peerAddress(p))
-  })
-  node.on('dial:failed', (f) => {
-    const addr = formatHostPort(f.address)
-    const why = dialReason(f)
-    if (failing.get(addr) === why) return
-    failing.set(addr, why)
-    const retry =
-      f.retryIn === undefined
-        ? ''
-        : `, retrying with backoff (next in ${Math.ceil(f.retryIn / 1000)} s)`
-    log.line('dial-failed', `dial ${addr} failed: ${why}${retry}`, {
-      addr,
-      code: f.code,
-      reason: f.message,
-      source: f.source,
-      failures: f.failures,
-    })
-  })
+  logDials(node, log)
   node.on('log', ({ level, msg, data }) => {
     if (level === 'warn' || level === 'error')
       log.line(level, `${level}: ${msg}${data ? ` ${JSON.stringify(data)}` : ''}`, { data })

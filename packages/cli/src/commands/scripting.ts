@@ -6,12 +6,7 @@ import { intOption, secondsOption, stringOption } from '../args.ts'
 import type { Context } from '../context.ts'
 import { EXIT } from '../exit-codes.ts'
 import { dateTime, sanitize, shortHash, stateMark, table, toBase64, toHex } from '../format.ts'
-import {
-  type PresentedRequest,
-  pickRequest,
-  presentedNickname,
-  presentRequests,
-} from '../requests.ts'
+import { type PresentedRequest, pickRequest, presentRequests } from '../requests.ts'
 import { parseKey, resolveNamed } from '../resolve.ts'
 import type { Session } from '../session.ts'
 
@@ -30,6 +25,9 @@ const friendJson = (f: Friend) => ({
   keyed: f.keyed,
   verified: f.verified,
   keyChanged: f.keyChanged,
+  availability: f.availability,
+  note: f.note ?? null,
+  typing: f.typing,
 })
 
 const requestJson = (r: PresentedRequest) => ({
@@ -61,6 +59,17 @@ export const available = (f: Friend | undefined) => f?.online === true && f.reac
  */
 export const availability = (f: Pick<Friend, 'online' | 'reachable'>) =>
   f.online ? (f.reachable ? 'online' : 'online but unreachable') : 'offline'
+
+/**
+ * What a friend says of themselves in their PROFILE: `away · at lunch`, `busy`, or `-` when they
+ * said nothing (online, no message).
+ */
+export const statusOf = (f: Pick<Friend, 'availability' | 'note'>) =>
+  f.note === undefined
+    ? f.availability === 'online'
+      ? '-'
+      : f.availability
+    : `${f.availability} · ${sanitize(f.note)}`
 
 const name = (f: { nickname: string | undefined; hash: Uint8Array }) =>
   f.nickname === undefined ? shortHash(f.hash) : sanitize(f.nickname)
@@ -136,9 +145,10 @@ export async function runFriends(ctx: Context, session: Session): Promise<number
     name(f),
     shortHash(f.hash),
     f.status === 'requested' ? 'request sent' : availability(f),
+    statusOf(f),
     f.keyChanged ? 'KEY CHANGED' : f.verified ? 'verified' : '',
   ])
-  ctx.out(`${table([['NAME', 'HASH', 'PRESENCE', ''], ...rows])}\n`)
+  ctx.out(`${table([['NAME', 'HASH', 'PRESENCE', 'STATUS', ''], ...rows])}\n`)
   return EXIT.OK
 }
 
@@ -148,7 +158,8 @@ export async function runAdd(ctx: Context, session: Session): Promise<number> {
   const key = parseKey(args.KEY ?? '')
   const wait = secondsOption(values, 'wait', 0)
   const hash = clientHash(key)
-  const nick = stringOption(values, 'nick') ?? presentedNickname(session.node, key, hash)
+  // without --nick, the client keeps the nickname they announce as soon as it sees it
+  const nick = stringOption(values, 'nick')
   const hex = toHex(hash)
   const known = (await session.client.friends()).find((x) => toHex(x.hash) === hex)
   const theyAsked = (await session.client.requests()).some((r) => toHex(r.hash) === hex)

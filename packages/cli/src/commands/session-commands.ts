@@ -10,6 +10,7 @@ import {
   runRequests,
   runSend,
 } from './scripting.ts'
+import { runSetStatus } from './set-status.ts'
 
 /** Name → the command run against an open session. */
 export const SESSION_COMMANDS = {
@@ -20,4 +21,5 @@ export const SESSION_COMMANDS = {
   requests: runRequests,
   accept: runAccept,
   reject: runReject,
+  'set-status': runSetStatus,
 } satisfies Readonly<Record<string, SessionCommand>>

@@ -1,12 +1,10 @@
 // What a line entered on the chat screen does: send a message, or run a slash command. Every
 // command says what happened on the status line, including when nothing needed doing.
 import type { Client } from '@chat6/client'
-import { clientHash } from '@chat6/crypto'
-import type { Chat6Node } from '@chat6/node'
 import { CliError } from '../errors.ts'
 import { sanitize, shortHash, toBase64, toHex } from '../format.ts'
 import { qrLines } from '../qr.ts'
-import { pickRequest, presentedNickname, requestLabel } from '../requests.ts'
+import { pickRequest, requestLabel } from '../requests.ts'
 import { parseKey, resolveNamed } from '../resolve.ts'
 import { CHAT_COMMANDS, type ChatInput } from './commands.ts'
 import type { Keymap } from './keys.ts'
@@ -16,8 +14,6 @@ import { type ChatModel, nameOf } from './model.ts'
 /** What the commands run on. */
 export interface ActionContext {
   client: Client
-  /** For the nickname someone presents when they are added without one. */
-  node: Pick<Chat6Node, 'client'>
   model: ChatModel
   keys: Keymap
   color: boolean
@@ -72,8 +68,8 @@ export async function runChatInput(cmd: ChatInput, a: ActionContext): Promise<vo
       const hex = toHex(key)
       const known = m.friends.find((f) => toHex(f.key) === hex)
       const asked = m.requests.find((r) => toHex(r.key) === hex)
-      const nickname = cmd.nick ?? presentedNickname(a.node, key, clientHash(key))
-      const f = await client.addFriend(key, nickname === undefined ? {} : { nickname })
+      // without a name, the one they announce is kept as soon as the client sees it
+      const f = await client.addFriend(key, cmd.nick === undefined ? {} : { nickname: cmd.nick })
       m.selected = toHex(f.hash)
       if (known?.status === 'friend') m.notices.set(`${nameOf(known)} is already your friend`)
       else if (known !== undefined)
@@ -105,6 +101,26 @@ export async function runChatInput(cmd: ChatInput, a: ActionContext): Promise<vo
     case 'nick':
       await client.setNickname(cmd.name)
       m.notices.set(`you are now ${sanitize(cmd.name)}`)
+      return
+    case 'status': {
+      await client.setStatus(
+        cmd.note === undefined
+          ? { availability: cmd.availability }
+          : { availability: cmd.availability, note: cmd.note },
+      )
+      const { availability, note } = client.status
+      m.notices.set(
+        `you are ${availability}${note === undefined ? '' : ` · ${sanitize(note)}`}: your friends see it (/note changes the message)`,
+      )
+      return
+    }
+    case 'note':
+      await client.setStatus({ note: cmd.note ?? null })
+      m.notices.set(
+        cmd.note === undefined
+          ? 'status message cleared'
+          : `status message: ${sanitize(cmd.note)} (your friends see it)`,
+      )
       return
     case 'verify': {
       const f = m.selectedFriend()

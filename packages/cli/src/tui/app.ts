@@ -54,7 +54,12 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
     })
   const ascii = ctx.parsed.values.ascii === true || ctx.io.env.CHAT6_ASCII === '1'
   const color = ctx.io.env.NO_COLOR === undefined && ctx.io.env.TERM !== 'dumb'
-  const m = createChatModel(client, node, { ascii, color, theme: settings.theme })
+  const m = createChatModel(client, node, {
+    ascii,
+    color,
+    theme: settings.theme,
+    showTyping: settings.typing.show,
+  })
   const notify = createNotifier(settings.notify, ctx.io.env, (bytes) => stdout.write(bytes))
   let prev: string[] = []
   let closed = false
@@ -109,11 +114,28 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
     return reloading
   }
 
+  /**
+   * Tells the selected friend whether we are typing (§17.4): text that is not a command is
+   * typing; the client sends `active` at most every 5 s and `idle` once when it stops.
+   */
+  let typingTo: Uint8Array | undefined
+  const typing = () => {
+    const f = m.selectedFriend()
+    const text = m.editor.text
+    const now =
+      settings.typing.send && f?.status === 'friend' && text.trim() !== '' && !text.startsWith('/')
+    if (typingTo !== undefined && (!now || toHex(typingTo) !== toHex(f?.key ?? new Uint8Array())))
+      client.setTyping(typingTo, false).catch(() => {})
+    typingTo = now ? f?.key : undefined
+    if (typingTo !== undefined) client.setTyping(typingTo, true).catch(() => {})
+  }
+
   const switchBy = (delta: number) => {
     if (m.friends.length === 0) return
     const i = m.friends.findIndex((f) => toHex(f.hash) === m.selected)
     const next = m.friends[(i + delta + m.friends.length) % m.friends.length]
     if (next !== undefined) m.selected = toHex(next.hash)
+    typing()
     m.scroll = 0
     if (m.notices.current()?.level !== 'error') m.notices.clear()
     refresh()
@@ -122,7 +144,6 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
   let quit: () => void = () => {}
   const actions: ActionContext = {
     client,
-    node,
     model: m,
     keys: settings.keys,
     color,
@@ -162,6 +183,7 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
     m.confirming = false
     if (m.notices.current()?.level === 'ask') m.notices.clear()
     m.editor = commitLine(m.editor)
+    typing()
     runChatInput(cmd, actions)
       .catch((e: unknown) => m.notices.set((e as Error).message, 'error'))
       .finally(refresh)
@@ -221,8 +243,10 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
       return
     }
     const was = m.confirming
+    const before = m.editor.text
     const { state, action } = editorKey(m.editor, k, settings.keys)
     m.editor = state
+    if (state.text !== before) typing()
     if (action !== undefined) return onAction(action)
     // a key other than Enter answers "no" to the question on the status line
     if (was && state.paste === undefined) {
@@ -253,6 +277,7 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
       m.notices.clear(`queued:${toHex(clientHash(r.peer))}`)
       refresh()
     }),
+    client.on('typing', () => refresh()),
     client.on('friend-request', (r) => {
       void refresh().then(() => {
         const shown = m.requests.find((x) => toHex(x.hash) === toHex(r.hash))
@@ -304,6 +329,7 @@ export async function runChatScreen(ctx: Context, input: ChatScreenInput): Promi
   })
 
   closed = true
+  if (typingTo !== undefined) await client.setTyping(typingTo, false).catch(() => {})
   clearInterval(tick)
   for (const off of offs) off()
   process.stdout.off('resize', onResize)

@@ -8,6 +8,8 @@ export type ChatInput =
   | { kind: 'accept'; who: string | undefined }
   | { kind: 'reject'; who: string | undefined }
   | { kind: 'nick'; name: string }
+  | { kind: 'status'; availability: 'online' | 'away' | 'busy'; note: string | undefined }
+  | { kind: 'note'; note: string | undefined }
   | { kind: 'verify'; confirm: boolean }
   | { kind: 'switch'; who: string | undefined }
   | { kind: 'mykey' }
@@ -21,6 +23,8 @@ export const CHAT_COMMANDS: readonly (readonly [string, string])[] = [
   ['/accept [WHO]', 'accept a friend request (the oldest if WHO is left out)'],
   ['/reject [WHO]', 'reject a friend request'],
   ['/nick NAME', 'change your nickname'],
+  ['/status STATUS [NOTE]', 'online, away or busy, and a status message, told to your friends'],
+  ['/note [TEXT]', 'set your status message (/note alone clears it)'],
   ['/verify', "show the safety number with this friend; '/verify ok' marks them verified"],
   ['/switch WHO', 'talk to another friend (or press Tab / Shift-Tab)'],
   ['/mykey', 'show your key and its QR code, for a friend to add you'],
@@ -59,6 +63,19 @@ export function parseChatInput(line: string): ChatInput {
     case '/nick':
       if (rest === '') return { kind: 'error', message: 'usage: /nick NAME' }
       return { kind: 'nick', name: rest }
+    case '/status': {
+      const word = (words[0] ?? '').toLowerCase()
+      const availability = word === 'back' ? 'online' : word
+      if (availability !== 'online' && availability !== 'away' && availability !== 'busy')
+        return {
+          kind: 'error',
+          message: `usage: /status online|away|busy [NOTE]${word === '' ? '' : ` ('${words[0]}' is none of them)`}`,
+        }
+      const note = rest.slice((words[0] ?? '').length).trim()
+      return { kind: 'status', availability, note: note === '' ? undefined : note }
+    }
+    case '/note':
+      return { kind: 'note', note: rest === '' ? undefined : rest }
     case '/verify':
       if (rest === '') return { kind: 'verify', confirm: false }
       if (/^(ok|yes|confirm)$/i.test(rest)) return { kind: 'verify', confirm: true }

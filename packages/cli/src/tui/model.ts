@@ -44,7 +44,7 @@ export const nameOf = (f: { nickname: string | undefined; hash: Uint8Array }) =>
 export function createChatModel(
   client: Client,
   node: Pick<Chat6Node, 'client'> | undefined,
-  look: { ascii: boolean; color: boolean; theme: Theme | undefined },
+  look: { ascii: boolean; color: boolean; theme: Theme | undefined; showTyping?: boolean },
   now: () => number = Date.now,
 ): ChatModel {
   const infos = new Map<string, InfoItem[]>()
@@ -109,7 +109,12 @@ export function createChatModel(
       const extra = infos.get(m.selected ?? '') ?? []
       const lines = [...conv, ...extra].sort((a, b) => a.time - b.time)
       return {
-        me: { nickname: client.nickname, shortHash: shortHash(client.hash) },
+        me: {
+          nickname: client.nickname,
+          shortHash: shortHash(client.hash),
+          availability: client.status.availability,
+          note: client.status.note,
+        },
         network,
         friends: m.friends.map((f) => ({
           id: toHex(f.hash),
@@ -117,6 +122,9 @@ export function createChatModel(
           shortHash: shortHash(f.hash),
           online: f.online && f.reachable,
           status: f.status,
+          availability: f.availability,
+          note: f.note,
+          typing: f.typing && look.showTyping !== false,
           unread: m.unread.get(toHex(f.hash)) ?? 0,
           verified: f.verified,
           keyChanged: f.keyChanged,

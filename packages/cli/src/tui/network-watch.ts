@@ -1,8 +1,9 @@
 // What the chat screen says about its own node: where it listens and what it dials (at start),
 // that a peer cannot be reached and why (once per address and reason, not at every retry, from
-// the node's `dial:failed` events), and a title-bar summary that never says only "0 peers".
+// the node's `dial:failed` events; an address the node forgets, once), and a title-bar summary
+// that never says only "0 peers".
 import type { Chat6Node, DialFailure, PeerInfo } from '@chat6/node'
-import { dialReason, formatHostPort, type HostPort, peerAddress } from '../addr.ts'
+import { dialReason, forgottenText, formatHostPort, type HostPort, peerAddress } from '../addr.ts'
 
 /** What the watcher tells the screen. */
 export interface NetworkNotices {
@@ -36,6 +37,12 @@ export function watchNetwork(
   const offs = [
     node.on('dial:failed', (f: DialFailure) => {
       const addr = formatHostPort(f.address)
+      // dropped after failing every time: said once, in place of its failure
+      if (f.forgotten) {
+        failing.delete(addr)
+        out.notice(forgottenText(f), 'info', `dial:${addr}`)
+        return
+      }
       const why = dialReason(f)
       // a discovered address that fails matters only while there is no peer at all
       if (!asked.has(addr) && node.peers().length > 0) return

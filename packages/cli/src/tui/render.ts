@@ -23,6 +23,12 @@ export interface FriendItem {
   online: boolean
   /** `requested`: our request is not answered yet. */
   status: 'requested' | 'friend'
+  /** What they say in their PROFILE: `away` and `busy` change the dot while they are online. */
+  availability: Availability
+  /** Their status message. */
+  note: string | undefined
+  /** They are typing in our chat. */
+  typing: boolean
   unread: number
   verified: boolean
   keyChanged: boolean
@@ -64,7 +70,7 @@ export interface Notice {
 
 /** Everything the screen shows. */
 export interface ChatView {
-  me: { nickname: string; shortHash: string }
+  me: { nickname: string; shortHash: string; availability: Availability; note: string | undefined }
   /** Right side of the title bar, e.g. `3 peers`. */
   network: string
   friends: FriendItem[]
@@ -82,6 +88,21 @@ export interface ChatView {
   color: boolean
   /** Colours by role (default: {@link DEFAULT_THEME}). */
   theme?: Theme
+}
+
+/** `online`, `away` or `busy` (protocol §17.3). */
+export type Availability = 'online' | 'away' | 'busy'
+
+/** The dot of an online friend by availability, and its ASCII spelling. */
+const DOTS: Readonly<Record<Availability, readonly [string, string]>> = {
+  online: ['●', '*'],
+  away: ['◐', '~'],
+  busy: ['⊖', 'x'],
+}
+
+/** `away · at lunch`: an availability and note as the screen shows them. */
+function statusText(availability: Availability, note: string | undefined): string {
+  return note === undefined ? availability : `${availability} · ${sanitize(note)}`
 }
 
 /** A rendered screen: one string per row, and where the cursor goes. */
@@ -106,12 +127,14 @@ function friendLine(f: FriendItem, selected: boolean, width: number, v: ChatView
     f.status === 'requested'
       ? p('requested', v.ascii ? '?' : '◌')
       : f.online
-        ? p('online', v.ascii ? '*' : '●')
+        ? p(f.availability, DOTS[f.availability][v.ascii ? 1 : 0])
         : p('offline', v.ascii ? 'o' : '○')
   const unread = f.unread > 0 ? ` ${f.unread}` : ''
   const tag = f.keyChanged ? ' !' : ''
-  const name = fit(sanitize(f.name), Math.max(1, width - 3 - unread.length - tag.length), false)
-  const body = `${selected ? '>' : ' '}${dot} ${name}${p('warning', tag)}`
+  const typing = f.typing && f.online ? (v.ascii ? ' ...' : ' ✎') : ''
+  const room = width - 3 - unread.length - tag.length - typing.length
+  const name = fit(sanitize(f.name), Math.max(1, room), false)
+  const body = `${selected ? '>' : ' '}${dot} ${name}${p('warning', tag)}${p('typing', typing)}`
   const padded = fit(body, width - displayWidth(unread)) + p('unread', unread)
   return selected && v.color ? `\u001b[7m${padded}\u001b[0m` : padded
 }
@@ -233,7 +256,7 @@ function rightPane(v: ChatView, width: number, height: number, p: Paint): string
       friend.status === 'requested'
         ? p('requested', 'request sent, waiting for them')
         : friend.online
-          ? p('online', 'online')
+          ? p(friend.availability, statusText(friend.availability, friend.note))
           : p('offline', 'offline')
     const verified = friend.keyChanged
       ? p('warning', ' · KEY CHANGED: /verify')
@@ -247,13 +270,17 @@ function rightPane(v: ChatView, width: number, height: number, p: Paint): string
   const maxScroll = Math.max(0, body.length - room)
   const scroll = Math.min(Math.max(0, v.scroll), maxScroll)
   const end = body.length - scroll
-  // scrolled up: what is hidden is below, so a hint takes the bottom row and points down
-  const rows = scroll > 0 ? room - 1 : room
+  const typing = friend?.typing === true && friend.online
+  // scrolled up: what is hidden is below, so a hint takes the bottom row and points down; a
+  // friend typing takes the row under the newest message
+  const rows = room - (scroll > 0 ? 1 : 0) - (typing ? 1 : 0)
   const visible = body.slice(Math.max(0, end - rows), end)
   const out = [fit(header, width)]
   // the conversation sits at the bottom, next to the input, like every chat
   for (let i = visible.length; i < rows; i++) out.push(' '.repeat(width))
   for (const l of visible) out.push(fit(` ${l}`, width))
+  if (typing)
+    out.push(fit(p('typing', ` ${sanitize(friend.name)} is typing${v.ascii ? '...' : '…'}`), width))
   if (scroll > 0)
     out.push(
       fit(
@@ -384,7 +411,8 @@ export function renderChat(v: ChatView, cols: number, rows: number): Frame {
   const p = painter(v.theme ?? DEFAULT_THEME, v.color)
   const width = Math.max(10, cols)
   const height = Math.max(6, rows)
-  const title = ` chat6 · ${sanitize(v.me.nickname)} ${v.me.shortHash}`
+  const mine = v.me.availability === 'online' && v.me.note === undefined
+  const title = ` chat6 · ${sanitize(v.me.nickname)} ${v.me.shortHash}${mine ? '' : ` · ${statusText(v.me.availability, v.me.note)}`}`
   const right = `${v.network} · Tab: switch · /help `
   const bar =
     displayWidth(title) + displayWidth(right) + 1 <= width

@@ -1,6 +1,6 @@
 // The chat screen's part of config.json: `colors` (role → colour words), `keys` (action → key
-// names) and `notify` (bell, desktop). Checked when the chat starts: a mistake names the file,
-// the field and what is allowed, rather than being ignored.
+// names), `notify` (bell, desktop) and `typing` (send, show). Checked when the chat starts: a
+// mistake names the file, the field and what is allowed, rather than being ignored.
 import type { Config } from '../config.ts'
 import { CliError } from '../errors.ts'
 import { buildKeymap, DEFAULT_KEYMAP, type Keymap } from './keys.ts'
@@ -12,6 +12,8 @@ export interface ChatSettings {
   theme: Theme
   keys: Keymap
   notify: NotifySettings
+  /** `send`: tell friends when we type (§17.4); `show`: show when they do. Both default true. */
+  typing: { send: boolean; show: boolean }
 }
 
 /** The settings without a config file. */
@@ -19,6 +21,7 @@ export const DEFAULT_CHAT_SETTINGS: ChatSettings = {
   theme: DEFAULT_THEME,
   keys: DEFAULT_KEYMAP,
   notify: DEFAULT_NOTIFY,
+  typing: { send: true, show: true },
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -34,7 +37,7 @@ const DESKTOP: readonly ('auto' | DesktopProtocol)[] = ['auto', 'osc777', 'osc9'
 export function chatSettings(config: Config, file: string): ChatSettings {
   const bad = (field: string, why: string) =>
     new CliError('usage', `${file}: ${field}: ${why}`, { hint: 'see README "Config file"' })
-  const { colors, keys, notify } = config.chat
+  const { colors, keys, notify, typing } = config.chat
   let theme = DEFAULT_THEME
   if (colors !== undefined) {
     if (!isObject(colors) || !Object.values(colors).every((c) => typeof c === 'string'))
@@ -77,5 +80,14 @@ export function chatSettings(config: Config, file: string): ChatSettings {
       throw bad('notify.desktop', `expected one of ${DESKTOP.join(', ')}`)
     n = { bell: notify.bell !== false, desktop: desktop as NotifySettings['desktop'] }
   }
-  return { theme, keys: keymap, notify: n }
+  let t = DEFAULT_CHAT_SETTINGS.typing
+  if (typing !== undefined) {
+    if (!isObject(typing)) throw bad('typing', 'expected { "send": true, "show": true }')
+    for (const [k, v] of Object.entries(typing)) {
+      if (k !== 'send' && k !== 'show') throw bad(`typing.${k}`, 'unknown setting (send, show)')
+      if (typeof v !== 'boolean') throw bad(`typing.${k}`, 'expected true or false')
+    }
+    t = { send: typing.send !== false, show: typing.show !== false }
+  }
+  return { theme, keys: keymap, notify: n, typing: t }
 }

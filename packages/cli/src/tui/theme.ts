@@ -9,6 +9,9 @@ export type Role =
   | 'friend'
   | 'time'
   | 'online'
+  | 'away'
+  | 'busy'
+  | 'typing'
   | 'offline'
   | 'requested'
   | 'unread'
@@ -35,6 +38,9 @@ export const DEFAULT_THEME: Theme = {
   friend: '1;35',
   time: '2',
   online: '32',
+  away: '33',
+  busy: '31',
+  typing: '2;3',
   offline: '2',
   requested: '33',
   unread: '1;36',

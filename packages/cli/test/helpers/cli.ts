@@ -24,7 +24,9 @@ export function tempDir(prefix = 'chat6-test-'): string {
 export async function cleanup(): Promise<void> {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
   children.clear()
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+  // a chat in a tmux pane just killed may still be writing its data dir as it stops: retry
+  for (const d of dirs.splice(0))
+    rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
 }
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL')
@@ -208,4 +210,51 @@ export async function history(dataDir: string, friend: string): Promise<HistoryE
   const r = await run(['history', '--data-dir', dataDir, friend, '--json', '--limit', '1000'])
   if (r.code !== 0) throw new Error(`chat6 history failed (${r.code}): ${r.stderr}`)
   return JSON.parse(r.stdout) as HistoryEntry[]
+}
+
+/** Two users who are friends, each with a daemon still running on their data dir. */
+export interface FriendsPair {
+  alice: string
+  bob: string
+  bobKey: string
+  aliceD: Running
+  bobD: Running
+}
+
+/**
+ * Makes alice and bob under `dir` (both dialling `relayAddr`), and friends: alice adds bob, bob
+ * accepts, through their daemons, which are left running.
+ */
+export async function twoFriends(dir: string, relayAddr: string): Promise<FriendsPair> {
+  const alice = join(dir, 'alice')
+  const bob = join(dir, 'bob')
+  for (const [d, n] of [
+    [alice, 'alice'],
+    [bob, 'bob'],
+  ] as const) {
+    const r = await run([
+      'init',
+      '--data-dir',
+      d,
+      '--nick',
+      n,
+      '--peer',
+      relayAddr,
+      '--no-passphrase',
+    ])
+    if (r.code !== 0) throw new Error(`chat6 init failed (${r.code}): ${r.stderr}`)
+  }
+  const whoami = await run(['whoami', '--data-dir', bob, '--json'])
+  const bobKey = (JSON.parse(whoami.stdout) as { key: string }).key
+  const bobD = start(['daemon', '--data-dir', bob])
+  const aliceD = start(['daemon', '--data-dir', alice])
+  await Promise.all([bobD.waitFor(/peer up/), aliceD.waitFor(/peer up/)])
+  // sent at once if bob's presence is in, else by the daemon when it comes
+  const add = await run(['add', '--data-dir', alice, bobKey])
+  if (add.code !== 0 && add.code !== 3) throw new Error(`chat6 add failed: ${add.stderr}`)
+  await bobD.waitFor(/friend request from alice/)
+  const accept = await run(['accept', '--data-dir', bob, 'alice'])
+  if (accept.code !== 0) throw new Error(`chat6 accept failed: ${accept.stderr}`)
+  await aliceD.waitFor(/bob is now a friend/)
+  return { alice, bob, bobKey, aliceD, bobD }
 }

@@ -9,6 +9,9 @@ export const friendItem = (over: Partial<FriendItem> = {}): FriendItem => ({
   shortHash: 'bbbb0000',
   online: true,
   status: 'friend',
+  availability: 'online',
+  note: undefined,
+  typing: false,
   unread: 0,
   verified: false,
   keyChanged: false,
@@ -17,7 +20,7 @@ export const friendItem = (over: Partial<FriendItem> = {}): FriendItem => ({
 
 /** alice's screen with nobody in it, unless `over` says otherwise. */
 export const chatView = (over: Partial<ChatView> = {}): ChatView => ({
-  me: { nickname: 'alice', shortHash: 'a1b2c3d4' },
+  me: { nickname: 'alice', shortHash: 'a1b2c3d4', availability: 'online', note: undefined },
   network: '1 peer',
   friends: [],
   requests: [],

@@ -1,6 +1,7 @@
 // The messages service (§11): what the user sends and reads. send() checks a message and hands
 // it to the outbox; every incoming payload no other service takes is stored here as a message,
-// acknowledged once committed, and shown once.
+// acknowledged once committed, and shown once. History, the outbox and the 'message' event hold
+// chat messages only (mtype 1 and 1000+): the payloads of §17 belong to the services (§17.2).
 import type { HistoryOptions, Message, Receipt, SendOptions } from '../api.ts'
 import { fromUtf8, utf8 } from '../bytes.ts'
 import {
@@ -14,7 +15,7 @@ import {
   MTYPE_TEXT,
 } from '../constants.ts'
 import { ClientError } from '../errors.ts'
-import type { MessageRecord } from '../store/types.ts'
+import { isChatMtype, type MessageRecord } from '../store/types.ts'
 import type { Outbox } from './outbox.ts'
 import type { PayloadHandler } from './payloads.ts'
 import type { Receipts } from './receipts.ts'
@@ -26,9 +27,9 @@ export interface Messages {
   readonly receive: PayloadHandler
   /** Checks and stores a message in the outbox, which sends it as soon as the friend is keyed. */
   send(p: PeerState, body: string | Uint8Array, options?: SendOptions): Message
-  /** A page of a chat, oldest first. */
+  /** A page of a chat's messages, oldest first; no §17 payloads. */
   history(chatid: Uint8Array, options?: HistoryOptions): Message[]
-  /** Outgoing messages not delivered yet, in send order. */
+  /** Outgoing messages not delivered yet, in send order; no §17 payloads. */
   undelivered(): Message[]
 }
 
@@ -105,7 +106,8 @@ export function createMessages(
         time: clock.wallNow(),
       })
       ack()
-      if (stored.inserted) c.events.emit('message', toMessage(stored.message))
+      // a payload of §17 no service took is kept (nothing is lost), but it is no chat message
+      if (stored.inserted && isChatMtype(mtype)) c.events.emit('message', toMessage(stored.message))
       else if (stored.message.state === 'read') {
         c.receipts.sendRead(p, { peer: p.record.key, chatid, msgid })
       }
@@ -135,9 +137,13 @@ export function createMessages(
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
         throw new ClientError('invalid_argument', `limit must be 1..${MAX_PAGE}`)
       }
-      const query = options?.before === undefined ? { limit } : { limit, before: options.before }
+      const query = {
+        limit,
+        chatOnly: true,
+        ...(options?.before === undefined ? {} : { before: options.before }),
+      }
       return store.history(chatid, query).map(toMessage)
     },
-    undelivered: () => store.outbox().map(toMessage),
+    undelivered: () => store.outbox({ chatOnly: true }).map(toMessage),
   }
 }

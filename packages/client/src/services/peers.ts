@@ -29,6 +29,11 @@ export interface Peers {
   forget(p: PeerState): void
   /** The friend as the app sees it. */
   view(p: PeerState): Friend
+  /**
+   * Adds what a service knows of every friend to the Friend view (the profile service: their
+   * status, note, typing, and the nickname and icon of their PROFILE, which take precedence).
+   */
+  extendView(fn: (p: PeerState) => Partial<Friend>): void
   /** The key of a friend (with another key) who uses this nickname: a possible key change (§10.5). */
   conflicting(nickname: string, key: Uint8Array): Uint8Array | undefined
 }
@@ -46,6 +51,13 @@ export function createPeers(c: Pick<BaseComponents, 'store' | 'link' | 'hooks'>)
   const byHash = new Map<string, PeerState>()
   const byKeyHex = new Map<string, PeerState>()
 
+  const extensions: Array<(p: PeerState) => Partial<Friend>> = []
+
+  const update = (p: PeerState, patch: Partial<FriendRecord>) => {
+    p.record = { ...p.record, ...patch }
+    c.store.putFriend(p.record)
+  }
+
   const apply = (p: PeerState, info: PresenceInfo | undefined) => {
     if (info && !equalBytes(info.clientkey, p.record.key)) return
     p.online = info?.online ?? false
@@ -54,7 +66,35 @@ export function createPeers(c: Pick<BaseComponents, 'store' | 'link' | 'hooks'>)
     if (info?.online) {
       p.nickname = info.nickname
       p.icon = info.icon
+      // kept as soon as it is seen, also for a friend already online when added or accepted
+      const iconChanged =
+        (p.icon === undefined) !== (p.record.icon === undefined) ||
+        (p.icon !== undefined && p.record.icon !== undefined && !equalBytes(p.icon, p.record.icon))
+      if (p.nickname !== undefined && (p.nickname !== p.record.nickname || iconChanged)) {
+        update(p, { nickname: p.nickname, icon: p.icon })
+      }
     }
+  }
+
+  const view = (p: PeerState): Friend => {
+    const base: Friend = {
+      key: p.record.key,
+      hash: p.record.hash,
+      nickname: p.nickname ?? p.record.nickname,
+      icon: p.icon ?? p.record.icon,
+      status: p.record.status,
+      online: p.online,
+      reachable: p.reachable,
+      keyed: ready(p),
+      verified: p.record.verified,
+      keyChanged: p.record.keyChanged,
+      previousKey: p.record.previousKey,
+      availability: 'online',
+      note: undefined,
+      typing: false,
+    }
+    for (const fn of extensions) Object.assign(base, fn(p))
+    return base
   }
 
   const byKey = (key: Uint8Array) => byKeyHex.get(toHex(key))
@@ -86,10 +126,7 @@ export function createPeers(c: Pick<BaseComponents, 'store' | 'link' | 'hooks'>)
       return p
     },
     apply,
-    update: (p, patch) => {
-      p.record = { ...p.record, ...patch }
-      c.store.putFriend(p.record)
-    },
+    update,
     pause,
     forget: (p) => {
       pause(p)
@@ -97,23 +134,13 @@ export function createPeers(c: Pick<BaseComponents, 'store' | 'link' | 'hooks'>)
       byHash.delete(p.hex)
       byKeyHex.delete(toHex(p.record.key))
     },
-    view: (p) => ({
-      key: p.record.key,
-      hash: p.record.hash,
-      nickname: p.nickname ?? p.record.nickname,
-      icon: p.icon ?? p.record.icon,
-      status: p.record.status,
-      online: p.online,
-      reachable: p.reachable,
-      keyed: ready(p),
-      verified: p.record.verified,
-      keyChanged: p.record.keyChanged,
-      previousKey: p.record.previousKey,
-    }),
+    view,
+    extendView: (fn) => {
+      extensions.push(fn)
+    },
     conflicting: (nickname, key) => {
       for (const p of byHash.values()) {
-        const name = p.nickname ?? p.record.nickname
-        if (name === nickname && !equalBytes(p.record.key, key)) return p.record.key
+        if (view(p).nickname === nickname && !equalBytes(p.record.key, key)) return p.record.key
       }
       return undefined
     },

@@ -130,9 +130,6 @@ export function createPresence(
       // the node's current view, not the event's: events may trail a newer state
       peers.apply(p, c.link()?.lookup(change.hash) ?? change.info)
       const nowAvailable = available(p)
-      if (p.nickname !== undefined && p.nickname !== p.record.nickname && change.info?.online) {
-        peers.update(p, { nickname: p.nickname, icon: p.icon })
-      }
       if (wasAvailable && !nowAvailable) {
         peers.pause(p)
       } else if (nowAvailable && (!wasAvailable || change.kind === 'online')) {

@@ -13,7 +13,10 @@ import type { BaseComponents, ServiceHooks } from './types.ts'
 export interface ServiceComponents extends Pick<BaseComponents, 'store' | 'clock' | 'limits'> {
   /** Random bytes (ids, nonces of the service's own). */
   random: (length: number) => Uint8Array
-  /** `keyed` (a session is up: send now), `unavailable` (stop sending), `removed` (forget). */
+  /**
+   * `keyed` (a session is up: send now), `unavailable` (stop sending), `removed` (forget),
+   * `outgoing` (a stored outgoing message or payload moved to sent, delivered or read).
+   */
   hooks: Pick<Hooks<ServiceHooks>, 'on'>
   /** Friends: lookups and the view the app sees. */
   peers: Pick<Peers, 'values' | 'get' | 'byKey' | 'view'>
@@ -21,13 +24,30 @@ export interface ServiceComponents extends Pick<BaseComponents, 'store' | 'clock
   payloads: Pick<Payloads, 'handle' | 'sendEphemeral'>
   /**
    * `enqueue` stores a payload as an outgoing message and delivers it like one: exactly once,
-   * in order, retried until acknowledged (history and outbox() list it).
+   * in order, retried until acknowledged. A payload of mtype 2–999 is not a chat message:
+   * history(), outbox() and the 'receipt' event leave it out; the `outgoing` hook reports it.
    */
   outbox: Pick<Outbox, 'enqueue'>
+  /**
+   * Whether the friend with this client key implements a payload family: their latest PROFILE
+   * lists `cap` (§17.2, §17.3). False until their first PROFILE arrives, and for a version-1
+   * client, which sends none: send a payload other than PROFILE only when this is true.
+   *
+   * @example
+   * ```ts
+   * if (supports(friend.record.key, 'group1')) outbox.enqueue(invite)
+   * ```
+   */
+  supports(friendKey: Uint8Array, cap: string): boolean
 }
 
 /** A running service; the client stops it (before the node link is detached) on stop(). */
 export interface ClientService {
+  /**
+   * The capability tokens of the payload families it implements (`group1`, `file1`; a §3
+   * `token`): our PROFILE lists them, so friends know they may send them (§17.3).
+   */
+  readonly caps?: readonly string[]
   stop?(): void
 }
 

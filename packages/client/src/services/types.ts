@@ -7,7 +7,7 @@ import type { Clock } from '../clock.ts'
 import type { ClientLimits } from '../limits.ts'
 import type { NodeLink } from '../link.ts'
 import type { Protocol } from '../protocol.ts'
-import type { FriendRecord, Store } from '../store/types.ts'
+import type { FriendRecord, MessageRecord, Store } from '../store/types.ts'
 import type { Hooks } from './hooks.ts'
 
 /** Live state of one friend (memory only), owned by the peers service. */
@@ -61,6 +61,11 @@ export interface ServiceHooks {
   unavailable: PeerState
   /** The friend was removed or blocked: forget what is kept in memory for them. */
   removed: PeerState
+  /**
+   * One of our stored outgoing messages, a payload sent through `outbox.enqueue` included, moved
+   * to `sent`, `delivered` or `read`: how a service learns that the friend kept its payload.
+   */
+  outgoing: MessageRecord
 }
 
 /** The emit side of the client's public events. */

@@ -9,10 +9,12 @@ import {
   type FriendRecord,
   type HistoryQuery,
   type IdentityRecord,
+  isChatMtype,
   type MessageRecord,
   type MessageState,
   type NewMessage,
   type PendingReadRecord,
+  type ProfileRecord,
   type RequestRecord,
   STATE_RANK,
   type Store,
@@ -30,6 +32,8 @@ interface Data {
   outbox: Map<string, MessageRecord>
   /** By message key, in insertion order (a Map keeps it). */
   pendingReads: Map<string, PendingReadRecord>
+  /** By hex client hash. */
+  profiles: Map<string, ProfileRecord>
   seq: number
 }
 
@@ -141,6 +145,7 @@ export function createMemoryStore(): Store {
     messages: new Map(),
     outbox: new Map(),
     pendingReads: new Map(),
+    profiles: new Map(),
     seq: 0,
   }
   let closed = false
@@ -229,12 +234,13 @@ export function createMemoryStore(): Store {
       if (!inOutbox(record)) del(d.outbox, key)
       return clone(record)
     },
-    outbox: ({ peer, after = 0, limit = Number.POSITIVE_INFINITY } = {}) => {
+    outbox: ({ peer, after = 0, limit = Number.POSITIVE_INFINITY, chatOnly = false } = {}) => {
       const hex = peer && toHex(peer)
       const out: MessageRecord[] = []
       for (const m of open().outbox.values()) {
         if (out.length >= limit) break
-        if (m.seq > after && (hex === undefined || toHex(m.peer) === hex)) out.push(clone(m))
+        if (m.seq <= after || (hex !== undefined && toHex(m.peer) !== hex)) continue
+        if (!chatOnly || isChatMtype(m.mtype)) out.push(clone(m))
       }
       return out
     },
@@ -242,7 +248,12 @@ export function createMemoryStore(): Store {
       const hex = toHex(chatid)
       const before = query.before ?? Number.POSITIVE_INFINITY
       return [...open().messages.values()]
-        .filter((m) => m.seq < before && toHex(m.chatid) === hex)
+        .filter(
+          (m) =>
+            m.seq < before &&
+            toHex(m.chatid) === hex &&
+            (query.chatOnly !== true || isChatMtype(m.mtype)),
+        )
         .sort((a, b) => a.seq - b.seq)
         .slice(-query.limit)
         .map(clone)
@@ -266,6 +277,13 @@ export function createMemoryStore(): Store {
       const d = open()
       const hex = toHex(peer)
       for (const [key, r] of d.pendingReads) if (toHex(r.peer) === hex) del(d.pendingReads, key)
+    },
+    getProfile: (hash) => clone(open().profiles.get(toHex(hash))),
+    putProfile: (profile) => {
+      set(open().profiles, toHex(profile.hash), clone(profile))
+    },
+    deleteProfile: (hash) => {
+      del(open().profiles, toHex(hash))
     },
     // Nested transactions are savepoints, as in SQLite: a failed inner one is undone alone, and
     // the outer one goes on if it catches the error.

@@ -12,6 +12,7 @@ import {
   type MessageState,
   type NewMessage,
   type PendingReadRecord,
+  type ProfileRecord,
   type RequestRecord,
   STATE_RANK,
   type Store,
@@ -42,6 +43,10 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE pending_reads (
      seq INTEGER PRIMARY KEY AUTOINCREMENT, peer BLOB NOT NULL, chatid BLOB NOT NULL,
      msgid BLOB NOT NULL, UNIQUE (peer, chatid, msgid));`,
+  // 3: friends' latest PROFILE, and the version of ours each acknowledged (§17.3)
+  `CREATE TABLE profiles (
+     hash BLOB PRIMARY KEY, nickname TEXT, icon BLOB, status TEXT, note TEXT, caps TEXT,
+     received_at INTEGER, acked INTEGER NOT NULL, pending_msgid BLOB, pending_version INTEGER);`,
 ]
 
 /** Current schema version of this build. */
@@ -143,7 +148,32 @@ function toPendingRead(row: Row): PendingReadRecord {
   return { peer: blob(row.peer), chatid: blob(row.chatid), msgid: blob(row.msgid) }
 }
 
+function toProfile(row: Row): ProfileRecord {
+  const caps = optText(row.caps)
+  return {
+    hash: blob(row.hash),
+    theirs:
+      row.received_at == null
+        ? undefined
+        : {
+            nickname: String(row.nickname),
+            icon: optBlob(row.icon),
+            status: optText(row.status),
+            note: optText(row.note),
+            caps: caps === undefined || caps === '' ? [] : caps.split(' '),
+            receivedAt: Number(row.received_at),
+          },
+    acked: Number(row.acked),
+    pending:
+      row.pending_msgid == null
+        ? undefined
+        : { msgid: blob(row.pending_msgid), version: Number(row.pending_version) },
+  }
+}
+
 const rank = (state: MessageState) => STATE_RANK[state]
+/** `(? = 0 OR …)`: the chatOnly filter of history and outbox queries, as one parameter. */
+const CHAT_ONLY = '(? = 0 OR mtype = 1 OR mtype >= 1000)'
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -310,14 +340,16 @@ function sqliteStore(db: Database.Database): Store {
     ),
     // LIMIT -1: no limit
     outboxAll: db.prepare(
-      'SELECT * FROM messages WHERE outgoing = 1 AND state < 2 AND seq > ? ORDER BY seq LIMIT ?',
+      `SELECT * FROM messages WHERE outgoing = 1 AND state < 2 AND seq > ? AND ${CHAT_ONLY}
+       ORDER BY seq LIMIT ?`,
     ),
     outboxPeer: db.prepare(
       `SELECT * FROM messages WHERE outgoing = 1 AND state < 2 AND peer = ? AND seq > ?
-       ORDER BY seq LIMIT ?`,
+       AND ${CHAT_ONLY} ORDER BY seq LIMIT ?`,
     ),
     history: db.prepare(
-      'SELECT * FROM messages WHERE chatid = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+      `SELECT * FROM messages WHERE chatid = ? AND seq < ? AND ${CHAT_ONLY}
+       ORDER BY seq DESC LIMIT ?`,
     ),
     pendingReadsAll: db.prepare('SELECT peer, chatid, msgid FROM pending_reads ORDER BY seq'),
     pendingReadsPeer: db.prepare(
@@ -331,6 +363,13 @@ function sqliteStore(db: Database.Database): Store {
       'DELETE FROM pending_reads WHERE peer = @peer AND chatid = @chatid AND msgid = @msgid',
     ),
     deletePendingReads: db.prepare('DELETE FROM pending_reads WHERE peer = ?'),
+    getProfile: db.prepare('SELECT * FROM profiles WHERE hash = ?'),
+    putProfile: db.prepare(
+      `INSERT OR REPLACE INTO profiles (hash, nickname, icon, status, note, caps, received_at,
+       acked, pending_msgid, pending_version) VALUES (@hash, @nickname, @icon, @status, @note,
+       @caps, @receivedAt, @acked, @pendingMsgid, @pendingVersion)`,
+    ),
+    deleteProfile: db.prepare('DELETE FROM profiles WHERE hash = ?'),
   }
 
   const insert = (message: NewMessage, outgoing: boolean): Row | undefined => {
@@ -437,12 +476,22 @@ function sqliteStore(db: Database.Database): Store {
       if (result.changes === 0) return undefined
       return toMessage(q.getMessage.get(peer, chatid, msgid, out) as Row)
     },
-    outbox: ({ peer, after = 0, limit = -1 } = {}) =>
-      ((peer ? q.outboxPeer.all(peer, after, limit) : q.outboxAll.all(after, limit)) as Row[]).map(
-        toMessage,
-      ),
+    outbox: ({ peer, after = 0, limit = -1, chatOnly = false } = {}) => {
+      const only = chatOnly ? 1 : 0
+      const rows = peer
+        ? q.outboxPeer.all(peer, after, only, limit)
+        : q.outboxAll.all(after, only, limit)
+      return (rows as Row[]).map(toMessage)
+    },
     history: (chatid, query) =>
-      (q.history.all(chatid, query.before ?? Number.MAX_SAFE_INTEGER, query.limit) as Row[])
+      (
+        q.history.all(
+          chatid,
+          query.before ?? Number.MAX_SAFE_INTEGER,
+          query.chatOnly ? 1 : 0,
+          query.limit,
+        ) as Row[]
+      )
         .map(toMessage)
         .reverse(),
     pendingReads: (peer) =>
@@ -455,6 +504,27 @@ function sqliteStore(db: Database.Database): Store {
     },
     deletePendingReads: (peer) => {
       q.deletePendingReads.run(peer)
+    },
+    getProfile: (hash) => {
+      const row = q.getProfile.get(hash) as Row | undefined
+      return row && toProfile(row)
+    },
+    putProfile: ({ hash, theirs, acked, pending }) => {
+      q.putProfile.run({
+        hash,
+        nickname: theirs?.nickname ?? null,
+        icon: theirs?.icon ?? null,
+        status: theirs?.status ?? null,
+        note: theirs?.note ?? null,
+        caps: theirs ? theirs.caps.join(' ') : null,
+        receivedAt: theirs?.receivedAt ?? null,
+        acked,
+        pendingMsgid: pending?.msgid ?? null,
+        pendingVersion: pending?.version ?? null,
+      })
+    },
+    deleteProfile: (hash) => {
+      q.deleteProfile.run(hash)
     },
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     close: () => {

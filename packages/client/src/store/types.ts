@@ -106,6 +106,21 @@ export interface StoredMessageRef {
   outgoing: boolean
 }
 
+/**
+ * Whether a message of this mtype is a chat message (§11): text (1) or an application's bytes
+ * (1000–65535), what `send()` sends and `history()` shows. The mtypes between, 2–999, carry the
+ * payloads of §17 that the client's services send and keep (a PROFILE, a file chunk): they travel
+ * through the outbox like messages, and a client that does not implement one stores it, but
+ * neither history nor the outbox of the app lists them.
+ *
+ * @example
+ * ```ts
+ * isChatMtype(1) // true
+ * isChatMtype(2) // false: PROFILE
+ * ```
+ */
+export const isChatMtype = (mtype: number): boolean => mtype === 1 || mtype >= 1000
+
 /** Which part of the outbox to read. */
 export interface OutboxQuery {
   /** Only messages to this client key (default: to everyone). */
@@ -114,6 +129,8 @@ export interface OutboxQuery {
   after?: number
   /** At most this many (default: all). */
   limit?: number
+  /** Only chat messages ({@link isChatMtype}), not the payloads of §17 (default false). */
+  chatOnly?: boolean
 }
 
 /** Which page of a chat's history to read. */
@@ -121,6 +138,36 @@ export interface HistoryQuery {
   /** Only messages with seq below this. */
   before?: number
   limit: number
+  /** Only chat messages ({@link isChatMtype}), not the payloads of §17 (default false). */
+  chatOnly?: boolean
+}
+
+/** A friend's latest PROFILE (§17.3), as received. */
+export interface FriendProfile {
+  nickname: string
+  icon: Uint8Array | undefined
+  /** The `status` token as sent (`online`, `away`, `busy`, or another the app shows as online). */
+  status: string | undefined
+  /** The status message. */
+  note: string | undefined
+  /** The payload families the friend implements (`typing`, …), ascending. */
+  caps: string[]
+  /** Wall-clock ms when it arrived. */
+  receivedAt: number
+}
+
+/**
+ * What the profile service keeps per friend (§17.3): their latest PROFILE, and which version of
+ * ours they acknowledged. Keyed by the friend's client hash.
+ */
+export interface ProfileRecord {
+  hash: Uint8Array
+  /** Their latest PROFILE; undefined until one arrives (a version-1 client never sends one). */
+  theirs: FriendProfile | undefined
+  /** The version of our profile they last acknowledged (0: none yet). */
+  acked: number
+  /** Our PROFILE to them still in the outbox, unacknowledged: its msgid and version. */
+  pending: { msgid: Uint8Array; version: number } | undefined
 }
 
 /**
@@ -168,10 +215,10 @@ export interface Store {
   /**
    * Outgoing messages in state queued or sent, in seq order; to one `peer` if given; only those
    * with seq above `after`, and at most `limit` of them (the client reads only what its send
-   * window can take).
+   * window can take); only chat messages if `chatOnly`.
    */
   outbox(query?: OutboxQuery): MessageRecord[]
-  /** Up to `limit` messages of a chat with seq < before, returned oldest first. */
+  /** Up to `limit` messages of a chat with seq < before (only chat messages if `chatOnly`), oldest first. */
   history(chatid: Uint8Array, query: HistoryQuery): MessageRecord[]
 
   /** Read receipts waiting to be sent, oldest first; to one peer if given. */
@@ -182,6 +229,11 @@ export interface Store {
   deletePendingRead(read: PendingReadRecord): void
   /** Forgets every read receipt to a peer (no longer a friend). */
   deletePendingReads(peer: Uint8Array): void
+
+  /** What the profile service keeps for a friend (by client hash), if anything. */
+  getProfile(hash: Uint8Array): ProfileRecord | undefined
+  putProfile(profile: ProfileRecord): void
+  deleteProfile(hash: Uint8Array): void
 
   /** Runs fn atomically: all its writes happen, or none. */
   transaction<T>(fn: () => T): T

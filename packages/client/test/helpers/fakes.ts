@@ -7,6 +7,7 @@ import { copyBytes, equalBytes, toHex } from '../../src/bytes.ts'
 import type { Clock } from '../../src/clock.ts'
 import type { LinkHandlers, NodeLink, PresenceChange, PresenceInfo } from '../../src/link.ts'
 import type { PendingOffer, Protocol, Session } from '../../src/protocol.ts'
+import { isChatMtype } from '../../src/store/types.ts'
 
 export const sha256 = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => {
   const h = createHash('sha256')
@@ -287,6 +288,20 @@ export function fakeMesh(clock: Clock) {
     sent(type: Frame['type'], fromKey?: Uint8Array) {
       const from = fromKey && toHex(sha256(fromKey))
       return log.filter((c) => c.frame.type === type && (from === undefined || c.from === from))
+    },
+    /**
+     * Like `sent`, but only frames of chat messages (mtype 1 or 1000+) and their receipts: not
+     * the PROFILE and TYPING payloads (§17) clients exchange on their own.
+     */
+    chat(type: 'MESSAGE_SEND' | 'MESSAGE_RECV' | 'MESSAGE_READ', fromKey?: Uint8Array) {
+      const chatIds = new Set(
+        log
+          .filter((c) => c.frame.type === 'MESSAGE_SEND' && isChatMtype(c.frame.mtype))
+          .map((c) => toHex((c.frame as FrameOf<'MESSAGE_SEND'>).msgid)),
+      )
+      return this.sent(type, fromKey).filter((c) =>
+        chatIds.has(toHex((c.frame as FrameOf<typeof type>).msgid)),
+      )
     },
     drop(filter: (frame: Frame, from: string) => boolean) {
       dropFilter = filter

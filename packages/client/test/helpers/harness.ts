@@ -32,6 +32,8 @@ export async function fakeClient(
     attach?: Attach
     /** Services added beside the built-in ones. */
     services?: ServiceFactory[]
+    /** False: a client without PROFILE and TYPING, as a version-1 client (§17.2). */
+    profile?: boolean
   } = {},
 ): Promise<Harnessed> {
   const protocol = fakeProtocol(opts.key)
@@ -54,6 +56,7 @@ export async function fakeClient(
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     attach: (handlers) => (opts.attach ?? mesh.attach)(protocol.key, handlers),
     ...(opts.services ? { services: opts.services } : {}),
+    ...(opts.profile === undefined ? {} : { profile: opts.profile }),
   })
   return { client, store, protocol, key: protocol.key }
 }
@@ -92,6 +95,7 @@ export function record(client: Client) {
     'message',
     'receipt',
     'session',
+    'typing',
     'error',
   ] as const) {
     client.on(name, (d: unknown) => {

@@ -142,12 +142,22 @@ describe('a relay that swaps session keys', () => {
     await mesh.restartClient(0)
     watch(0)
     events.sessions[0] = 0
+    const restarted = mitm.seen.length
+    const sidsBefore = new Set(events.sids)
     const m = await mesh.send(0, 1, 'after the swap')
     await mesh.advance(4 * RETRY)
     expect(swapped).toBeGreaterThanOrEqual(2)
     expect(events.sessions[0]).toBe(0)
     expect(delivered(mesh, m)()).toBe(false)
-    expect(mitm.seen.some((s) => s.from === 0 && s.frame.type === 'MESSAGE_SEND')).toBe(false)
+    // alice seals nothing since her restart: the MESSAGE_SENDs seen from her side since are her
+    // first process's (a PROFILE, §17.3, still on its way), under a session made before
+    const fromAlice = mitm.seen
+      .slice(restarted)
+      .flatMap((s) => (s.from === 0 && s.frame.type === 'MESSAGE_SEND' ? [s.frame] : []))
+    expect(fromAlice.filter((f) => !sidsBefore.has(Buffer.from(f.sid).toString('base64')))).toEqual(
+      [],
+    )
+    expect(fromAlice.filter((f) => f.mtype === 1)).toEqual([])
     mitm.rewrite = (f) => f
     await mesh.until(delivered(mesh, m), { timeout: 3 * RETRY })
     await mesh.advance(2 * RETRY)
