@@ -1,4 +1,4 @@
-// The payload codec of §19.1: a payload line (a frame's hash-input grammar: `TYPE *(SP field)`,
+// The payload codec of §17.1: a payload line (a frame's hash-input grammar: `TYPE *(SP field)`,
 // the field kinds of §3, canonical order, one encoding only), optionally LF and raw data.
 import { _parseFields } from '../codec.ts'
 import { MAX_MESSAGE_BYTES } from '../constants.ts'
@@ -33,7 +33,7 @@ const fail = (code: WireError['code'], message: string, field?: string): Payload
 })
 
 /**
- * The `mtype` a payload type is carried under (§19.5).
+ * The `mtype` a payload type is carried under (§17.5).
  *
  * @param type - a payload type name
  * @returns its mtype
@@ -47,7 +47,7 @@ export function payloadMtype(type: PayloadType): number {
 }
 
 /**
- * Encodes a payload as the plaintext of a MESSAGE_SEND (§19.1): its line, then LF and `data`
+ * Encodes a payload as the plaintext of a MESSAGE_SEND (§17.1): its line, then LF and `data`
  * for the types that carry data.
  *
  * @param payload - a valid payload
@@ -93,7 +93,7 @@ export function encodePayload(payload: Payload, data?: Uint8Array): Uint8Array<A
 }
 
 /**
- * Decodes the plaintext of a MESSAGE_SEND of a payload `mtype` (§19.1). Never throws on untrusted
+ * Decodes the plaintext of a MESSAGE_SEND of a payload `mtype` (§17.1). Never throws on untrusted
  * input; the error codes are those of §14.
  *
  * @param mtype - the frame's `mtype`: the payload's type must belong to it

@@ -3,13 +3,13 @@ import * as z from 'zod'
 import { MAX_ICON_BYTES, MAX_NICKNAME_BYTES } from '../constants.ts'
 import { _field } from '../schema.ts'
 
-/** Longest status message, in UTF-8 bytes (§19.3). */
+/** Longest status message, in UTF-8 bytes (§17.3). */
 export const MAX_NOTE_BYTES = 140
-/** Most `cap` fields of a PROFILE (§19.3). */
+/** Most `cap` fields of a PROFILE (§17.3). */
 export const MAX_CAPS = 16
 
 /**
- * PROFILE (mtype 2, §19.3): nickname, icon, status and status message, and the payload families
+ * PROFILE (mtype 2, §17.3): nickname, icon, status and status message, and the payload families
  * the sender implements (`cap`, ascending, without repeats).
  */
 export const profileSchema = z.strictObject({
@@ -21,13 +21,13 @@ export const profileSchema = z.strictObject({
   cap: _field.repeated(_field.token(), MAX_CAPS).optional(),
 })
 
-/** TYPING (mtype 3, §19.4): ephemeral; `state` is `active` or `idle`. */
+/** TYPING (mtype 3, §17.4): ephemeral; `state` is `active` or `idle`. */
 export const typingSchema = z.strictObject({
   type: z.literal('TYPING'),
   state: _field.token(),
 })
 
-/** `cap` values are in ascending byte order without repeats, so a set has one encoding (§19.3). */
+/** `cap` values are in ascending byte order without repeats, so a set has one encoding (§17.3). */
 function capsInOrder(p: z.infer<typeof profileSchema>): string | undefined {
   const caps = p.cap ?? []
   for (let i = 1; i < caps.length; i++) {
@@ -36,7 +36,7 @@ function capsInOrder(p: z.infer<typeof profileSchema>): string | undefined {
   return undefined
 }
 
-/** The family's payload types, with the mtype each belongs to (§19.5). */
+/** The family's payload types, with the mtype each belongs to (§17.5). */
 export const profilePayloads = {
   PROFILE: { mtype: 2, schema: profileSchema, data: false, check: capsInOrder },
   TYPING: { mtype: 3, schema: typingSchema, data: false },

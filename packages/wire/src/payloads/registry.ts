@@ -1,4 +1,4 @@
-// The registry of the end-to-end payload types of §19, one family per file. A new family adds its
+// The registry of the end-to-end payload types of §17, one family per file. A new family adds its
 // file and one entry below.
 import type * as z from 'zod'
 import { profilePayloads } from './profile.ts'
@@ -16,7 +16,7 @@ export interface PayloadTypeSpec {
 }
 
 /**
- * Every payload type of §19, by name.
+ * Every payload type of §17, by name.
  *
  * @example
  * ```ts
@@ -27,7 +27,7 @@ export const PAYLOAD_TYPES = {
   ...profilePayloads,
 } as const satisfies Record<string, PayloadTypeSpec>
 
-/** A payload type name of §19. */
+/** A payload type name of §17. */
 export type PayloadType = keyof typeof PAYLOAD_TYPES
 
 /** The payload of one type, as {@link decodePayload} returns it and {@link encodePayload} takes it. */
